@@ -1,0 +1,166 @@
+"""DOM side of HTML extraction: parse with BeautifulSoup, cut the page into text blocks, score containers.
+
+A *block* is the text of one block-level element (paragraph, heading, list item, cell...) with
+its link share and whether it sits inside page furniture (nav, footer, share widgets...). The
+extractor in `dedup.htmlextract` aligns trafilatura's output with these blocks to recover text
+trafilatura dropped, and falls back on `main_blocks` (a readability-style container score) when
+trafilatura finds nothing, e.g. on short pages. Every walk here is iterative, so a page nested
+thousands of levels deep cannot exhaust Python's recursion limit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
+             "select", "button", "input", "textarea", "video", "audio", "map", "head")
+BLOCK_TAGS = frozenset(("p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dd", "dt",
+                        "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr", "td",
+                        "th", "figure", "figcaption", "header", "footer", "nav", "aside", "form",
+                        "address", "body", "center", "details", "summary", "hr", "fieldset"))
+FURNITURE_TAGS = frozenset(("nav", "footer", "aside", "form", "figcaption", "menu", "dialog"))
+# Class/id words that mark page furniture on most sites (generic, never site-specific).
+FURNITURE_RE = re.compile(
+    r"(?:^|[-_\s])(nav|navbar|navigation|menu|footer|sidebar|share|sharing|social|comments?|related|"
+    r"newsletter|subscribe|subscription|promo|advert|ads?|advertisement|banner|cookies?|consent|gdpr|"
+    r"breadcrumbs?|widget|popup|modal|signup|recommended|outbrain|taboola|disqus|sponsored|caption)"
+    r"(?:$|[-_\s])", re.I)
+WORD_RE = re.compile(r"\w+")
+
+
+@dataclass
+class Block:
+    """Text of one block-level element, in document order."""
+
+    tag: str
+    text: str
+    link_chars: int
+    furniture: bool
+    element: Tag
+
+    @property
+    def link_density(self) -> float:
+        """Share of the block's characters that sit inside links (menus and link lists score high)."""
+        return self.link_chars / max(1, len(self.text.replace("\n", "")))
+
+
+def parse(html: str) -> BeautifulSoup:
+    """Parse with lxml through BeautifulSoup and drop scripts, styles, comments and other non-text."""
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup.find_all(DROP_TAGS):
+        tag.decompose()
+    for node in soup.find_all(string=lambda s: isinstance(s, (Comment, Declaration, Doctype, ProcessingInstruction))):
+        node.extract()
+    return soup
+
+
+def is_furniture(tag: Tag) -> bool:
+    """True for an element that is navigation, footer, share bar, cookie banner, comments and the like."""
+    if tag.name in FURNITURE_TAGS:
+        return True
+    role = (tag.get("role") or "") if isinstance(tag.get("role"), str) else ""
+    if role in ("navigation", "banner", "contentinfo", "complementary", "dialog"):
+        return True
+    names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
+    return bool(FURNITURE_RE.search(names)) and tag.name not in ("body", "html", "article", "main")
+
+
+def _context(node: NavigableString | Tag) -> tuple[Tag | None, bool, bool]:
+    """Nearest block ancestor of a node, whether a link encloses it, whether furniture encloses it."""
+    block, in_link, furniture = None, False, False
+    for parent in node.parents:
+        if parent.name == "a":
+            in_link = True
+        if block is None and parent.name in BLOCK_TAGS:
+            block = parent
+        if isinstance(parent, Tag) and parent.name != "[document]" and is_furniture(parent):
+            furniture = True
+            break
+    return block, in_link, furniture
+
+
+def blocks(soup: BeautifulSoup) -> list[Block]:
+    """Cut the page into text blocks in document order; `<br>` becomes a line break inside a block."""
+    out: list[Block] = []
+    cur: Block | None = None
+    for node in soup.descendants:
+        is_br = isinstance(node, Tag) and node.name == "br"
+        if not is_br and not (isinstance(node, NavigableString) and type(node) is NavigableString):
+            continue
+        block, in_link, furniture = _context(node)
+        if block is None:
+            continue
+        if cur is None or cur.element is not block:
+            cur = Block(block.name, "", 0, furniture, block)
+            out.append(cur)
+        if is_br:
+            cur.text = cur.text.rstrip(" ") + "\n"
+            continue
+        piece = re.sub(r"\s+", " ", str(node))
+        if cur.text.endswith("\n"):
+            piece = piece.lstrip()
+        cur.text += piece
+        cur.link_chars += len(piece.strip()) if in_link else 0
+    for b in out:
+        b.text = "\n".join(" ".join(line.split()) for line in b.text.split("\n"))
+        b.text = re.sub(r"\n{2,}", "\n", b.text).strip()
+    return [b for b in out if WORD_RE.search(b.text)]
+
+
+def _ancestors(tag: Tag, limit: int = 3) -> list[Tag]:
+    """The first `limit` element ancestors of a tag, nearest first."""
+    found = []
+    for parent in tag.parents:
+        if parent.name in (None, "[document]") or len(found) >= limit:
+            break
+        found.append(parent)
+    return found
+
+
+def best_container(items: list[Block]) -> Tag | None:
+    """Readability-style choice of the element holding the article: prose paragraphs vote for ancestors."""
+    scores: dict[int, float] = {}
+    tags: dict[int, Tag] = {}
+    for b in items:
+        if b.furniture or len(b.text) < 25 or b.link_density > 0.5:
+            continue
+        weight = (1 + b.text.count(",") + b.text.count("、") + min(len(b.text) / 100, 3)) * (1 - b.link_density)
+        for depth, parent in enumerate([b.element, *_ancestors(b.element)]):
+            scores[id(parent)] = scores.get(id(parent), 0.0) + weight / (1 + depth)
+            tags[id(parent)] = parent
+    if not scores:
+        return None
+    return tags[max(scores, key=scores.__getitem__)]
+
+
+def inside(tag: Tag, container: Tag) -> bool:
+    """True when `tag` is `container` or one of its descendants."""
+    return tag is container or any(p is container for p in tag.parents)
+
+
+def main_blocks(items: list[Block]) -> list[Block]:
+    """Blocks of the best-scoring container, minus furniture and link lists: our own extraction."""
+    container = best_container(items)
+    if container is None:
+        return [b for b in items if not b.furniture and b.link_density < 0.5]
+    return [b for b in items if inside(b.element, container) and not b.furniture and b.link_density < 0.5]
+
+
+def render(items: list[tuple[str, str]]) -> str:
+    """Markdown-ish text from (tag, text) pairs: `#` headings, `- ` items, blank lines between blocks."""
+    parts: list[str] = []
+    prev = ""
+    for tag, text in items:
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            line = "#" * min(int(tag[1]), 3) + " " + " ".join(text.split())
+        elif tag == "li":
+            line = "- " + text.replace("\n", " ")
+        else:
+            line = text
+        sep = "\n" if tag == "li" and prev == "li" else "\n\n"
+        parts.append(line if not parts else sep + line)
+        prev = tag
+    return "".join(parts).strip()

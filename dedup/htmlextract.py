@@ -1,0 +1,217 @@
+"""Main-content extraction from HTML pages: the article text as Markdown-ish lines, without page furniture.
+
+Why a combination and not one library: trafilatura is the best open extractor on the Zyte
+article benchmark, but it drops inline text it mistakes for boilerplate (e.g. a ``<span
+class="link">`` inside a sentence) and keeps headlines, related-story lists, newsletter blurbs and
+credits. So we take trafilatura's blocks (precision mode, or its no-fallback mode when precision
+mode cut most of the text), align each with the BeautifulSoup block it came from to restore the
+full paragraph, drop blocks that are link lists or boilerplate, and fall back on our own DOM
+container scoring (`dedup.htmlblocks`) when trafilatura returns nothing, as on short pages.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import warnings
+
+from dedup.errors import InputError
+from dedup.htmlblocks import WORD_RE, Block, blocks, main_blocks, parse, render
+
+META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+HTML_HINT_RE = re.compile(r"<\s*(!doctype|html|head|body|p|div|br|span|a|h[1-6]|li|table|article|meta|title)\b", re.I)
+# Short lines that are boilerplate on any news or blog site: calls to action and credits.
+BOILERPLATE_RE = re.compile(
+    r"^(?:sign up|subscribe|follow (?:us|him|her|them|the)|click here|read more|related|see more|"
+    r"you (?:may|might) also like|more:|share (?:this|it|on)|comments?$|tell us what|don'?t miss|"
+    r"advertisement|listen to|download|copyright|all rights reserved|©|\(?reporting by|editing by|"
+    r"get the latest|have a tip|like this story|sign up for|thanks for signing|keep an eye on your inbox)",
+    re.I)
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def decode_html(data: bytes) -> str:
+    """Decode page bytes: BOM first, then a `<meta charset>` / http-equiv declaration, then detection.
+
+    Japanese pages often come as Shift_JIS or EUC-JP; a declared charset is trusted only if the
+    bytes decode with it, otherwise charset-normalizer guesses, and UTF-8 with replacement is last.
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                      (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(name, errors="replace")
+    match = META_CHARSET_RE.search(data[:4096])
+    if match:
+        name = _codec(match.group(1).decode("ascii", "ignore"))
+        if name:
+            try:
+                return data.decode(name)
+            except UnicodeDecodeError:
+                pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+    best = from_bytes(data).best()
+    return str(best) if best is not None else data.decode("utf-8", errors="replace")
+
+
+def _codec(label: str) -> str | None:
+    """Python codec name for a charset label; Shift_JIS labels map to cp932, its common superset."""
+    label = label.strip().lower()
+    if label in ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j"):
+        return "cp932"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def extract_main_text(html: str | bytes, url: str | None = None) -> str:
+    """The article's main content as Markdown-ish text (`#` headings, `- ` items, blank-line paragraphs).
+
+    Raises InputError for empty input or text that has no HTML markup at all; any HTML, however
+    malformed, yields a best-effort result (possibly empty) instead of an exception.
+    """
+    text = decode_html(html) if isinstance(html, (bytes, bytearray)) else html
+    if not text or not text.strip():
+        raise InputError("empty HTML input", path=url, hint="pass the page's bytes or text")
+    if not HTML_HINT_RE.search(text[:65536]):
+        raise InputError("input is not HTML (no tags found)", path=url, hint="pass an HTML page")
+    soup = parse(text)
+    dom = blocks(soup)
+    chosen = _aligned(_trafilatura_blocks(text, url), dom)
+    if sum(len(t) for _, t in chosen) < 200:
+        own = [(b.tag, b.text) for b in main_blocks(dom)]
+        if sum(len(t) for _, t in own) > sum(len(t) for _, t in chosen):
+            chosen = own
+    return render(_clean(chosen, _titles(soup)))
+
+
+def _trafilatura_blocks(html: str, url: str | None) -> list[tuple[str, str]]:
+    """trafilatura's blocks, from its precision mode unless that kept under half of no-fallback mode.
+
+    favor_precision drops much of the trailing boilerplate trafilatura otherwise keeps; when it
+    loses most of the text it has cut the article itself, so the fuller result wins.
+    """
+    try:
+        import trafilatura
+    except ImportError:  # optional at import time; our own DOM scoring still works
+        return []
+    runs = []
+    for options in ({"favor_precision": True}, {"no_fallback": True}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                xml = trafilatura.extract(html, url=url, output_format="xml", include_comments=False,
+                                          include_tables=True, with_metadata=False, **options)
+            except Exception:  # noqa: BLE001 - a third-party failure must not stop our own path
+                xml = None
+        runs.append(_xml_blocks(xml) if xml else [])
+    precise, full = runs
+    if sum(len(t) for _, t in precise) >= 0.5 * sum(len(t) for _, t in full):
+        return precise
+    return full
+
+
+def _xml_blocks(xml: str) -> list[tuple[str, str]]:
+    """(tag, text) pairs from trafilatura's XML: heads become h1..h6, list items li, the rest p."""
+    from lxml import etree
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(recover=True, huge_tree=True))
+    except etree.XMLSyntaxError:
+        return []
+    out: list[tuple[str, str]] = []
+    main = root.find("main") if root is not None else None
+    for el in (main.iter() if main is not None else []):
+        if el.tag in ("p", "head", "item", "quote", "code", "row") and not _has_block_child(el):
+            text = _xml_text(el)
+            if WORD_RE.search(text):
+                tag = {"head": (el.get("rend") or "h2")[:2], "item": "li"}.get(el.tag, "p")
+                out.append((tag if tag in HEADINGS or tag == "li" else "p", text))
+    return out
+
+
+def _has_block_child(el) -> bool:
+    """True when an XML element holds other block elements (their text is taken from them instead)."""
+    return any(child.tag in ("p", "head", "item", "list", "quote", "row", "table") for child in el)
+
+
+def _xml_text(el) -> str:
+    """Text of one trafilatura element with `<lb/>` as a line break and spaces collapsed per line."""
+    pieces = []
+    for node in el.iter():
+        if node is not el and node.tag == "lb":
+            pieces.append("\n")
+        if node.text and node is el or (node is not el and node.text):
+            pieces.append(node.text if node.tag != "cell" else node.text + " ")
+        if node is not el and node.tail:
+            pieces.append(node.tail)
+    lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _key(text: str) -> list[str]:
+    """Lowercase word tokens, the unit blocks are aligned on."""
+    return WORD_RE.findall(text.lower())
+
+
+def _aligned(found: list[tuple[str, str]], dom: list[Block]) -> list[tuple[str, str]]:
+    """Replace each trafilatura block by the DOM block it came from when that one says more.
+
+    A DOM block is used when it contains almost all of trafilatura's 3-token shingles and is not
+    much longer, so inline links or spans trafilatura dropped come back but containers do not.
+    """
+    index: dict[tuple[str, ...], list[int]] = {}
+    for i, b in enumerate(dom):
+        toks = _key(b.text)
+        for j in range(max(1, len(toks) - 2)):
+            index.setdefault(tuple(toks[j:j + 3]), []).append(i)
+    out = []
+    for tag, text in found:
+        toks = _key(text)
+        grams = [tuple(toks[j:j + 3]) for j in range(max(1, len(toks) - 2))]
+        votes: dict[int, int] = {}
+        for g in grams:
+            for i in set(index.get(g, ())):
+                votes[i] = votes.get(i, 0) + 1
+        best = max(votes, key=votes.__getitem__) if votes else None
+        if best is not None and votes[best] >= 0.9 * len(grams):
+            cand = dom[best]
+            n = len(_key(cand.text))
+            if len(toks) < n <= 1.3 * len(toks) + 12 and not cand.furniture:
+                text = cand.text
+        out.append((tag, text))
+    return out
+
+
+def _titles(soup) -> set[str]:
+    """Normalised page titles (`<title>`, og:title, first h1): a headline repeated as body is dropped."""
+    found = []
+    if soup.title and soup.title.string:
+        found.append(str(soup.title.string))
+    for meta in soup.find_all("meta", attrs={"property": "og:title"}):
+        found.append(str(meta.get("content") or ""))
+    h1 = soup.find("h1")
+    if h1 is not None:
+        found.append(h1.get_text(" "))
+    return {" ".join(_key(t)) for t in found if _key(t)}
+
+
+def _is_title(text: str, titles: set[str]) -> bool:
+    """True when a block repeats the headline: equal to a title or the title's leading part."""
+    key = " ".join(_key(text))
+    return bool(key) and any(key == t or (len(key) > 15 and t.startswith(key)) for t in titles)
+
+
+def _clean(items: list[tuple[str, str]], titles: set[str]) -> list[tuple[str, str]]:
+    """Drop the repeated headline near the top and short calls to action or credit lines anywhere."""
+    out = []
+    for pos, (tag, text) in enumerate(items):
+        words = len(_key(text))
+        if pos < 3 and _is_title(text, titles):
+            continue
+        if words <= 25 and BOILERPLATE_RE.match(text.strip()):
+            continue
+        out.append((tag, text))
+    return out
