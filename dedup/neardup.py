@@ -1,0 +1,253 @@
+"""Near-duplicate articles across a folder: shingles, MinHash, LSH, exact check, union-find.
+
+1. Each document's cleaned text is cut into shingles (`dedup.textnorm.shingles`:
+   character n-grams after NFKC for CJK text, word n-grams otherwise), hashed
+   with seeded xxh64 and summarised by a MinHash signature (`dedup.minhash`).
+2. `datasketch.MinHashLSH` proposes candidate pairs (and, with an `Index`, the
+   index proposes stored documents from earlier runs).  The LSH threshold is
+   set below `threshold` (see `candidate_threshold`): the LSH estimates
+   Jaccard, but a copy with a paragraph cut is judged by containment, whose
+   Jaccard is lower.
+3. A candidate pair is linked only if its exact similarity on the shingle
+   hashes reaches `threshold`.  Similarity is max(Jaccard, containment), where
+   containment (share of the smaller document found in the larger) counts only
+   if the smaller has at least `min_size_ratio` of the larger's shingles: a
+   digest page quoting several short articles must not chain them together.
+4. Linked documents are grouped by union-find; each group keeps one copy.
+
+Keep rule (deterministic): documents from earlier runs (in the index) always
+come first - they were already published as the kept copy.  Then with
+``keep="longest"``: most characters of cleaned text (whitespace not
+counted), then earliest order key, then path order; with ``keep="first"``:
+earliest order key, then path order, then most characters.  Order keys are
+optional; a document without one sorts after those with one.  The path order
+of a stored document is its insertion order in the index.
+
+Documents whose text yields no shingle are never clustered nor indexed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from dedup import minhash, textnorm
+from dedup.errors import ConfigError
+from dedup.index import FORMAT, Index, StoredDoc
+
+KEEP_RULES = ("longest", "first")
+
+
+@dataclass
+class Cluster:
+    """A group of near-duplicate documents and the copy kept."""
+
+    keep: str  # doc_id kept
+    members: list[str]  # all doc_ids in the cluster incl. keep, sorted by the keep rule
+    similarity: dict[str, float]  # doc_id -> verified similarity to the kept doc (1.0 for keep)
+
+
+@dataclass
+class NearDupOptions:
+    """Parameters of the near-duplicate search (all but `keep` are fixed by an index)."""
+
+    threshold: float = 0.7
+    num_perm: int = 128
+    char_ngram: int = 5
+    word_ngram: int = 3
+    keep: str = "longest"
+    seed: int = 1
+    min_size_ratio: float = 0.6
+    lsh_threshold: float | None = None  # None: derived by `candidate_threshold`
+
+
+@dataclass
+class _Doc:
+    """A document being compared: a new one (tier 1) or a stored one (tier 0)."""
+
+    doc_id: str
+    chars: int
+    order: object
+    pos: int
+    tier: int
+    hashes: np.ndarray
+    signature: np.ndarray = field(repr=False)
+
+
+def candidate_threshold(opts: NearDupOptions) -> float:
+    """LSH threshold low enough to propose every pair that can verify.
+
+    The lowest Jaccard a verified pair can have is that of a document fully at
+    `threshold` containment and `min_size_ratio` size: J = t*r / (1 + r - t*r).
+    A margin of 0.05 covers MinHash estimation noise.
+    """
+    if opts.lsh_threshold is not None:
+        return opts.lsh_threshold
+    t, r = opts.threshold, min(opts.min_size_ratio, 1.0)
+    return max(0.05, min(t, t * r / (1 + r - t * r)) - 0.05)
+
+
+def _validate(opts: NearDupOptions) -> None:
+    """Refuse options the search cannot honour, with the fix in the hint."""
+    if opts.keep not in KEEP_RULES:
+        raise ConfigError(f"unknown keep rule {opts.keep!r}", hint="use keep='longest' or keep='first'")
+    if not 0.0 < opts.threshold <= 1.0 or not 0.0 < candidate_threshold(opts) <= 1.0:
+        raise ConfigError(f"threshold {opts.threshold} out of range", hint="use a value in (0, 1]")
+    if opts.num_perm < 8 or opts.char_ngram < 1 or opts.word_ngram < 1:
+        raise ConfigError("num_perm must be >= 8 and n-gram sizes >= 1", hint="defaults: 128, 5, 3")
+
+
+def lsh_params(opts: NearDupOptions) -> tuple[int, int]:
+    """(bands, rows) datasketch chooses for the candidate threshold."""
+    lsh = MinHashLSH(threshold=candidate_threshold(opts), num_perm=opts.num_perm)
+    return lsh.b, lsh.r
+
+
+def index_params(opts: NearDupOptions) -> dict:
+    """Everything that must match between runs sharing an index."""
+    bands, rows = lsh_params(opts)
+    return {"format": FORMAT, "threshold": opts.threshold, "num_perm": opts.num_perm, "char_ngram": opts.char_ngram,
+            "word_ngram": opts.word_ngram, "seed": opts.seed, "min_size_ratio": opts.min_size_ratio,
+            "bands": bands, "rows": rows}
+
+
+def order_value(value: object) -> object:
+    """An order key as JSON can store it: dates as ISO strings, numbers as float, else str."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return str(value)
+
+
+def _order_sort(value: object) -> tuple:
+    """Sort form of a stored order value: numbers, then strings, then missing."""
+    if value is None:
+        return (2, "")
+    return (0, value, "") if isinstance(value, float) else (1, 0.0, value)
+
+
+def rank(doc: _Doc, keep: str) -> tuple:
+    """Sort key of the keep rule (module docstring): smallest is kept."""
+    if keep == "first":
+        return (doc.tier, _order_sort(doc.order), doc.pos, -doc.chars, doc.doc_id)
+    return (doc.tier, -doc.chars, _order_sort(doc.order), doc.pos, doc.doc_id)
+
+
+def similarity(a: np.ndarray, b: np.ndarray, min_size_ratio: float) -> float:
+    """max(Jaccard, containment) of two shingle-hash sets; containment only for similar sizes."""
+    jac, cont = minhash.overlap(a, b)
+    small, large = sorted((a.size, b.size))
+    if large == 0 or small / large < min_size_ratio:
+        return jac
+    return max(jac, cont)
+
+
+def _prepare(docs: list[tuple[str, str]], opts: NearDupOptions, order: dict, perms: np.ndarray) -> list[_Doc]:
+    """Shingle, hash and sign the run's documents; drop those without shingles."""
+    seen: set[str] = set()
+    out: list[_Doc] = []
+    for pos, (doc_id, text) in enumerate(docs):
+        if doc_id in seen:
+            raise ConfigError(f"doc_id {doc_id!r} given twice", hint="doc_ids must be unique within a run")
+        seen.add(doc_id)
+        hashes = minhash.hash_shingles(textnorm.shingles(text, opts.char_ngram, opts.word_ngram), opts.seed)
+        if hashes.size:
+            chars = sum(1 for ch in text if not ch.isspace())
+            out.append(_Doc(doc_id, chars, order_value(order.get(doc_id)), pos, 1, hashes,
+                            minhash.signature(hashes, perms)))
+    return out
+
+
+def _stored(rec: StoredDoc) -> _Doc:
+    return _Doc(rec.doc_id, rec.chars, rec.order, rec.seq, 0, rec.shingles, rec.signature)
+
+
+def _candidates(new: list[_Doc], opts: NearDupOptions, perms: np.ndarray,
+                index: Index | None) -> tuple[set[tuple[str, str]], dict[str, _Doc]]:
+    """Candidate pairs (sorted id pairs) among new documents and against the index, and the stored docs seen."""
+    lsh = MinHashLSH(num_perm=opts.num_perm, params=lsh_params(opts))
+    sigs = {d.doc_id: minhash.as_minhash(d.signature, perms, opts.seed) for d in new}
+    for doc_id, sig in sigs.items():
+        lsh.insert(doc_id, sig, check_duplication=False)
+    pairs: set[tuple[str, str]] = set()
+    stored_ids: set[str] = set()
+    for doc_id, sig in sigs.items():
+        pairs.update(tuple(sorted((doc_id, other))) for other in lsh.query(sig) if other != doc_id)
+        if index is not None:
+            hits = index.candidates(sig.hashvalues) - sigs.keys()
+            stored_ids |= hits
+            pairs.update((other, doc_id) if other < doc_id else (doc_id, other) for other in hits)
+    stored = {k: _stored(v) for k, v in index.fetch(stored_ids).items()} if stored_ids else {}
+    return pairs, stored
+
+
+class _UnionFind:
+    """Disjoint sets over doc_ids, so linked copies end in one cluster."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[list[str]]:
+        out: dict[str, list[str]] = {}
+        for x in sorted(self.parent):
+            out.setdefault(self.find(x), []).append(x)
+        return list(out.values())
+
+
+def _clusters(groups: list[list[str]], by_id: dict[str, _Doc], opts: NearDupOptions) -> list[Cluster]:
+    """Order each group by the keep rule and measure every member against the kept copy."""
+    out: list[tuple[tuple, Cluster]] = []
+    for group in groups:
+        if len(group) < 2:
+            continue
+        members = sorted((by_id[i] for i in group), key=lambda d: rank(d, opts.keep))
+        keep = members[0]
+        sims = {d.doc_id: 1.0 if d is keep else round(similarity(keep.hashes, d.hashes, opts.min_size_ratio), 4)
+                for d in members}
+        out.append((rank(keep, opts.keep), Cluster(keep.doc_id, [d.doc_id for d in members], sims)))
+    return [c for _, c in sorted(out, key=lambda rc: rc[0])]
+
+
+def find_clusters(docs: list[tuple[str, str]], options: NearDupOptions | None = None,
+                  index: Index | None = None, order: dict[str, object] | None = None) -> list[Cluster]:
+    """Clusters (>= 2 members) of near-duplicates among `docs` and, with `index`, earlier runs' documents.
+
+    `docs` are (doc_id, cleaned_text) in the run's order; `order` optionally maps
+    doc_id to a date/order key.  With an index, its parameters must match the
+    options (else `IndexError_`), and the run's documents are added to it after
+    the search (a doc_id already stored is replaced: it is the same document).
+    """
+    opts = options or NearDupOptions()
+    _validate(opts)
+    if index is not None:
+        index.bind(index_params(opts))
+    perms = minhash.permutations(opts.num_perm, opts.seed)
+    new = _prepare(docs, opts, order or {}, perms)
+    pairs, stored = _candidates(new, opts, perms, index)
+    by_id = {**stored, **{d.doc_id: d for d in new}}
+    links = _UnionFind()
+    for a, b in sorted(pairs):
+        if a in by_id and b in by_id and similarity(by_id[a].hashes, by_id[b].hashes,
+                                                    opts.min_size_ratio) >= opts.threshold:
+            links.union(a, b)
+    clusters = _clusters(links.groups(), by_id, opts)
+    if index is not None:
+        index.add([StoredDoc(d.doc_id, d.chars, d.order, d.signature, d.hashes) for d in new])
+    return clusters
