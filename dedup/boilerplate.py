@@ -1,0 +1,272 @@
+"""Site chrome inside one document: a registry of named, line-shaped rules.
+
+Each rule looks at the document's lines and returns the spans a careful reader
+would remove without any other context: separator lines, a table-of-contents
+label with no table, UI strings ("advertisements", "読み込み中…"), wiki
+section-edit links, a title repeated with the site name appended, the site's
+own notices and social/follow blocks at the foot, and a chat export's
+"User: <prefix…>" headings that repeat the turn below them.  The rule's name
+travels to the provenance, so a user can see which rule removed what.
+
+Rules never remove a line of body prose on frequency or length alone: the
+footer rules only act in the footer region (after the last long paragraph),
+and the UI strings must make up the whole line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import regex
+
+from . import textnorm
+from .segment import Line
+
+_SEPARATOR = regex.compile(r"^\s*([*\-=_~#・•─━―—+.◆◇■□●○☆★※])(\s*\1){2,}\s*$")
+_SEPARATOR_RUN = regex.compile(r"^\s*([*=~─━―])\1{4,}(?=\S)")
+_URL = regex.compile(r"^\s*(?:<)?(?:https?://|www\.)\S+(?:>)?\s*$", regex.I)
+_EDIT_SUFFIX = regex.compile(r"(?:\s+edit|\s*\[(?:edit|編集|ソースを編集|edit source)\])\s*$", regex.I)
+_BARE_EDIT = regex.compile(r"\s+edit\s*$", regex.I)
+_ROLE = regex.compile(r"^\s*(User|Assistant|ChatGPT|You|Human|AI|System|Gemini|Claude|Model|Bot|ユーザー|アシスタント|あなた)"
+                      r"\s*[:：]\s*(.+)$")
+_TRUNCATION = regex.compile(r"(?:…|\.\.\.|‥)\s*$")
+_SITE_SEP = regex.compile(r"\s+[-|–—:«»]\s+|\s*｜\s*")
+_SOCIAL = regex.compile(r"\b(?:twitter|instagram|facebook|youtube|tiktok|threads|bluesky|mastodon|linkedin|line)\b"
+                        r"|ツイッター|インスタ|フェイスブック|ユーチューブ|旧ツイッター|^X\s|はこちら|follow|フォロー", regex.I)
+_FOLLOW = regex.compile(r"(?:フォロー|購読|登録|シェア).{0,20}(?:お願い|ください|しよう|どうぞ|してね)"
+                        r"|^(?:follow|subscribe|sign up|join|like|share)\b.{0,60}$", regex.I)
+
+UI_STRINGS = frozenset(textnorm.key(s) for s in (
+    "advertisement", "advertisements", "advertising", "sponsored", "sponsored content", "広告", "スポンサーリンク", "PR",
+    "読み込み中", "読み込み中…", "読み込み中...", "loading", "loading…", "loading...", "now loading",
+    "share this", "share this:", "share", "share on facebook", "share on twitter", "tweet", "like this:", "like",
+    "print", "email", "シェアする", "ツイート", "この記事をシェア", "シェア", "いいね", "ブックマーク",
+    "合わせてチェック", "あわせてチェック", "あわせて読みたい", "合わせて読みたい", "関連記事", "関連記事はこちら",
+    "related posts", "related articles", "related", "read more", "続きを読む", "もっと見る", "skip to content",
+    "投稿者アバター", "author avatar", "avatar", "follow us", "subscribe", "subscribe now", "sign up", "menu", "メニュー",
+    "back to top", "ページトップへ", "トップへ戻る", "click to share on twitter (opens in new window)",
+    "click to share on facebook (opens in new window)", "opens in new window", "comments", "leave a comment",
+    "コメントする", "コメント", "prev", "next", "前の記事", "次の記事", "home", "ホーム", "トップ",
+))
+TOC_LABELS = frozenset(textnorm.key(s) for s in (
+    "目次", "もくじ", "contents", "table of contents", "目录", "in this article", "この記事の目次", "目次 [非表示]",
+    "目次[表示]", "contents [hide]", "on this page",
+))
+
+
+@dataclass
+class Removal:
+    """A span of one line that a rule removes."""
+
+    start: int
+    end: int
+    rule: str
+    line: int
+
+
+@dataclass
+class Document:
+    """What the rules see: the lines, plus facts learned while the rules run."""
+
+    lines: list[Line]
+    removed: dict[int, list[Removal]] = field(default_factory=dict)
+    site_names: set[str] = field(default_factory=set)
+    joins: set[int] = field(default_factory=set)
+    learned: "object | None" = None  # corpus boilerplate (see corpus.py)
+
+    def drop_line(self, line: Line, rule: str) -> None:
+        if line.index not in self.removed or not self._whole(line):
+            self.removed[line.index] = [Removal(line.start, line.end, rule, line.number)]
+
+    def drop_span(self, line: Line, start: int, end: int, rule: str) -> None:
+        if not self._whole(line):
+            self.removed.setdefault(line.index, []).append(Removal(start, end, rule, line.number))
+
+    def _whole(self, line: Line) -> bool:
+        return any(r.start <= line.start and r.end >= line.end for r in self.removed.get(line.index, []))
+
+    def alive(self) -> list[Line]:
+        """Non-blank lines no rule has removed whole."""
+        return [ln for ln in self.lines if ln.kind != "blank" and not self._whole(ln)]
+
+    def effective(self, line: Line) -> tuple[int, str]:
+        """A line's text up to the first removed span (rules strip suffixes only)."""
+        end = min([r.start for r in self.removed.get(line.index, [])] + [line.end])
+        return end, line.text[: end - line.start]
+
+    def footer_start(self) -> int:
+        """Index (into alive()) where the footer region starts: after the last long paragraph."""
+        alive = self.alive()
+        long_lines = [i for i, ln in enumerate(alive) if len(ln.text.strip()) >= 150]
+        if long_lines and long_lines[-1] >= len(alive) * 0.6:
+            return long_lines[-1] + 1
+        return int(len(alive) * 0.85)
+
+
+def separator_line(doc: Document) -> None:
+    for line in doc.lines:
+        if line.kind != "code" and _SEPARATOR.match(line.text):
+            doc.drop_line(line, "separator_line")
+        elif m := _SEPARATOR_RUN.match(line.text):
+            doc.drop_span(line, line.start + m.start(), line.start + m.end(), "separator_line")
+
+
+def ui_string(doc: Document) -> None:
+    for line in doc.lines:
+        k = textnorm.key(line.text).strip(":：!！.。…")
+        if k and k in UI_STRINGS and len(line.text) < 60:
+            doc.drop_line(line, "ui_string")
+
+
+def toc_label(doc: Document) -> None:
+    alive = doc.alive()
+    for i, line in enumerate(alive):
+        if textnorm.key(line.text).strip(":：") in TOC_LABELS:
+            nxt = alive[i + 1] if i + 1 < len(alive) else None
+            if nxt is None or nxt.kind not in ("list", "table"):
+                doc.drop_line(line, "toc_label")
+
+
+def wiki_edit_link(doc: Document) -> None:
+    bare = sum(1 for ln in doc.lines if _BARE_EDIT.search(ln.text))
+    for line in doc.lines:
+        m = _EDIT_SUFFIX.search(line.text)
+        if not m or m.start() == 0:
+            continue
+        if _BARE_EDIT.fullmatch(m.group(0)) and bare < 2 and line.kind != "heading":
+            continue
+        doc.drop_span(line, line.start + m.start(), line.start + m.end(), "wiki_edit_link")
+
+
+def chat_turn_heading(doc: Document) -> None:
+    """'User: <prefix…>' followed by the full turn: keep the role, drop the repeated prefix."""
+    alive = doc.alive()
+    for i, line in enumerate(alive[:-1]):
+        end, text = doc.effective(line)
+        m = _ROLE.match(text)
+        if not m:
+            continue
+        head = _TRUNCATION.sub("", m.group(2))
+        body = alive[i + 1]
+        hk, bk = textnorm.key(head), textnorm.key(doc.effective(body)[1])
+        if len(hk) >= 2 and bk.startswith(hk) and not _ROLE.match(body.text):
+            doc.drop_span(line, line.start + m.start(2), end, "chat_turn_heading")
+            doc.joins.add(line.index)
+
+
+def title_with_site(doc: Document) -> None:
+    """'Title - Site' when 'Title' also stands alone: drop it, and learn the site name."""
+    alive = doc.alive()
+    keys = {textnorm.key(ln.text) for ln in alive}
+    for line in alive[: max(8, len(alive) // 5)]:
+        parts = _SITE_SEP.split(line.text.strip(), maxsplit=1)
+        if len(parts) == 2 and textnorm.key(parts[0]) in keys and parts[0].strip() != line.text.strip():
+            if len(textnorm.key(parts[0])) >= 8 and len(parts[1]) <= 60:
+                doc.site_names.add(parts[1].strip())
+                doc.drop_line(line, "title_with_site")
+    for line in doc.alive():
+        rest = _SITE_SEP.sub("", line.text, count=1).strip() if _SITE_SEP.match(line.text) else line.text.strip()
+        if rest and rest in doc.site_names:
+            doc.drop_line(line, "site_name_line")
+
+
+def site_notice(doc: Document) -> None:
+    """A footer line that speaks of the site itself ('innovaTopia の記事は…')."""
+    names = {n for s in doc.site_names for n in [_SITE_SEP.split(s)[0].strip()] if len(n) >= 3}
+    if not names:
+        return
+    alive = doc.alive()
+    for line in alive[doc.footer_start():]:
+        if len(line.text) < 200 and any(n in line.text for n in names):
+            doc.drop_line(line, "site_notice")
+
+
+def follow_subscribe(doc: Document) -> None:
+    alive = doc.alive()
+    for line in alive[doc.footer_start():]:
+        if len(line.text) < 120 and _FOLLOW.search(line.text.strip()):
+            doc.drop_line(line, "follow_subscribe")
+
+
+def social_block(doc: Document) -> None:
+    """A short block of URL / social-network lines at the foot (or head) of the page."""
+    for block in _blocks(doc):
+        if not block or len(block) > 10 or any(len(ln.text.strip()) > 80 for ln in block):
+            continue
+        urls = sum(1 for ln in block if _URL.match(ln.text))
+        social = sum(1 for ln in block if _URL.match(ln.text) or _SOCIAL.search(ln.text))
+        if urls >= 1 and social * 10 >= len(block) * 6:
+            for ln in block:
+                doc.drop_line(ln, "social_block")
+
+
+def _blocks(doc: Document) -> list[list[Line]]:
+    """Runs of lines between separator lines or blank lines, in the head and foot regions."""
+    alive = doc.alive()
+    if not alive:
+        return []
+    foot = alive[doc.footer_start():]
+    head = alive[: min(6, len(alive))]
+    blocks: list[list[Line]] = []
+    for region in (head, foot):
+        current: list[Line] = []
+        for ln in region:
+            if current and ln.index != current[-1].index + 1 and _gap_breaks(doc, current[-1], ln):
+                blocks.append(current)
+                current = []
+            current.append(ln)
+        if current:
+            blocks.append(current)
+    return blocks
+
+
+def _gap_breaks(doc: Document, a: Line, b: Line) -> bool:
+    return any(doc.lines[i].kind == "blank" or doc._whole(doc.lines[i]) for i in range(a.index + 1, b.index))
+
+
+def edge_link_line(doc: Document) -> None:
+    """A bare URL alone on a line in the first or last lines of the page."""
+    alive = doc.alive()
+    edge = alive[:3] + alive[doc.footer_start():]
+    for line in edge:
+        if _URL.match(line.text):
+            doc.drop_line(line, "edge_link_line")
+
+
+def corpus_boilerplate(doc: Document) -> None:
+    """Lines the corpus pass learned recur across this site's pages (see corpus.py)."""
+    if doc.learned is None:
+        return
+    alive = doc.alive()
+    foot = doc.footer_start()
+    for i, line in enumerate(alive):
+        region = "head" if i < max(3, len(alive) // 10) else ("foot" if i >= foot else "body")
+        rule = doc.learned.rule_for(line.text, region)
+        if rule:
+            doc.drop_line(line, rule)
+
+
+Rule = Callable[[Document], None]
+
+RULES: dict[str, Rule] = {
+    "separator_line": separator_line,
+    "ui_string": ui_string,
+    "toc_label": toc_label,
+    "wiki_edit_link": wiki_edit_link,
+    "chat_turn_heading": chat_turn_heading,
+    "title_with_site": title_with_site,
+    "site_notice": site_notice,
+    "follow_subscribe": follow_subscribe,
+    "social_block": social_block,
+    "edge_link_line": edge_link_line,
+    "corpus_boilerplate": corpus_boilerplate,
+}
+
+
+def find_boilerplate(lines: list[Line], learned=None, rules: list[str] | None = None) -> Document:
+    """Run the rules (all, or the named ones) over `lines`; returns what they removed."""
+    doc = Document(lines, learned=learned)
+    for name, rule in RULES.items():
+        if rules is None or name in rules:
+            rule(doc)
+    return doc

@@ -1,0 +1,79 @@
+"""Cleaning one document: front matter, chrome, markers, seams, repeats, output.
+
+`clean_text` is the library entry point for a single text.  It runs the
+per-document stages in order and returns the canonical text together with its
+provenance.  It holds no state between calls: the same text and options give
+the same bytes, whatever ran before.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import segment
+from .boilerplate import find_boilerplate
+from .provenance import Action, ActionRecord, DocumentProvenance, Reason, line_span, line_starts_of
+from .render import actions_of, render
+from .repair import RepairOptions, merge_repeats
+from .stitch import stitch_stream, vocabulary_of
+from .stream import Item
+
+
+@dataclass
+class CleanOptions:
+    """Options of the per-document stages."""
+
+    markers: tuple[str, ...] = segment.DEFAULT_MARKERS
+    boilerplate: bool = True
+    repair: bool = True
+    repair_options: RepairOptions = field(default_factory=RepairOptions)
+
+
+@dataclass
+class CleanResult:
+    """The canonical text of a document and what happened to every piece of it."""
+
+    text: str
+    provenance: DocumentProvenance
+
+
+def clean_text(text: str, options: CleanOptions | None = None, path: str = "<text>", learned=None,
+               output: str | None = None) -> CleanResult:
+    """Clean one document's text; `learned` is corpus boilerplate from the folder's corpus pass."""
+    options = options or CleanOptions()
+    fm_end = segment.split_front_matter(text)
+    line_starts = line_starts_of(text)
+    lines = segment.lines_of(text, fm_end, text.count("\n", 0, fm_end) + 1)
+    markers = segment.find_markers(text, fm_end, segment.compile_markers(options.markers))
+    chrome = find_boilerplate(lines, learned) if options.boilerplate else None
+    removals = [r for rs in chrome.removed.values() for r in rs] if chrome else []
+    markers = [m for m in markers if not any(r.start <= m[0] < r.end for r in removals)]
+    units = segment.build_units(text, lines, [(r.start, r.end) for r in removals], markers,
+                                chrome.joins if chrome else set())
+    items = [Item.of_unit(u) for u in units]
+    dropped = []
+    if options.repair and items:
+        items, seams = stitch_stream(items, vocabulary_of(text), options.repair_options.stitch)
+        items, repeats = merge_repeats(items, options.repair_options)
+        dropped = seams + repeats
+    tail = text[len(text.rstrip()):] if text.strip() else ""
+    out, spans = render(text[:fm_end], items, units, tail, dropped)
+    actions = actions_of(items, dropped, spans, line_starts)
+    actions += _fixed_actions(text, fm_end, removals, markers, line_starts)
+    actions.sort(key=lambda a: (a.source[0], a.source[1]))
+    prov = DocumentProvenance(path=path, output=output, chars_in=len(text), chars_out=len(out), actions=actions)
+    return CleanResult(out, prov)
+
+
+def _fixed_actions(text: str, fm_end: int, removals, markers, line_starts) -> list[ActionRecord]:
+    """Actions that do not depend on repair: front matter, chrome removals, markers."""
+    actions: list[ActionRecord] = []
+    if fm_end:
+        actions.append(ActionRecord(Action.KEPT, Reason.FRONT_MATTER, "front_matter", (0, fm_end),
+                                    line_span(line_starts, 0, fm_end), (0, fm_end)))
+    for r in removals:
+        if text[r.start:r.end].strip():
+            actions.append(ActionRecord(Action.DROPPED, Reason.BOILERPLATE, r.rule, (r.start, r.end),
+                                        line_span(line_starts, r.start, r.end)))
+    for s, e in markers:
+        actions.append(ActionRecord(Action.DROPPED, Reason.MARKER, "chunk_marker", (s, e), line_span(line_starts, s, e)))
+    return actions

@@ -1,0 +1,113 @@
+"""Finding earlier copies of a sentence: exact keys, then MinHash LSH, then verification.
+
+Candidates come from two places: an exact-key table (most repeats are exact
+once formatting is normalised away) and a datasketch `MinHashLSH` over
+character 4-grams (CJK) or word bigrams (space-separated text) for copies that
+drifted a little or lost/gained a few words.  LSH is approximate, so every
+candidate is verified on the keys: containment (one copy inside the other, as
+when a later copy adds "例えば、") or a SequenceMatcher ratio.  The verified
+similarity is recorded in the provenance.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from datasketch import MinHash, MinHashLSH
+
+from . import textnorm
+from .stream import Item
+
+
+@dataclass
+class MatchOptions:
+    num_perm: int = 64
+    lsh_threshold: float = 0.5
+    min_fuzzy_chars: int = 12      # shorter keys match exactly or not at all
+    min_ratio: float = 0.9         # SequenceMatcher ratio for a drifted copy
+    min_containment: float = 0.6   # share of the longer key the shorter one must cover
+    seed: int = 1
+
+
+@dataclass
+class Match:
+    item: Item
+    similarity: float
+    contained: bool  # the new piece lies inside the earlier copy, or vice versa
+
+
+class Matcher:
+    """An index of the items placed so far, queried with each new item."""
+
+    def __init__(self, options: MatchOptions):
+        self.options = options
+        self.exact: dict[str, list[Item]] = {}
+        self.lsh = MinHashLSH(threshold=options.lsh_threshold, num_perm=options.num_perm)
+        self.signatures: dict[int, MinHash] = {}
+        self.by_id: dict[int, Item] = {}
+
+    def signature(self, item: Item) -> MinHash | None:
+        if len(item.key) < self.options.min_fuzzy_chars:
+            return None
+        found = self.signatures.get(id(item))
+        if found is None:
+            found = MinHash(num_perm=self.options.num_perm, seed=self.options.seed)
+            found.update_batch([s.encode("utf-8") for s in sorted(textnorm.shingles(item.text, 4, 2))])
+            self.signatures[id(item)] = found
+        return found
+
+    def add(self, item: Item) -> None:
+        self.exact.setdefault(item.key, []).append(item)
+        sig = self.signature(item)
+        if sig is not None:
+            name = str(id(item))
+            self.by_id[id(item)] = item
+            self.lsh.insert(name, sig)
+
+    def remove(self, item: Item) -> None:
+        bucket = self.exact.get(item.key, [])
+        if item in bucket:
+            bucket.remove(item)
+        if id(item) in self.by_id:
+            self.lsh.remove(str(id(item)))
+            del self.by_id[id(item)]
+
+    def candidates(self, item: Item) -> list[Match]:
+        """Verified earlier copies of `item` (any order)."""
+        if not item.key:
+            return []
+        found: dict[int, Match] = {}
+        for other in self.exact.get(item.key, []):
+            found[id(other)] = Match(other, 1.0, False)
+        sig = self.signature(item)
+        if sig is not None:
+            for name in self.lsh.query(sig):
+                other = self.by_id.get(int(name))
+                if other is None or id(other) in found:
+                    continue
+                match = self.verify(item.key, other)
+                if match is not None:
+                    found[id(other)] = match
+        return list(found.values())
+
+    def verify(self, key: str, other: Item) -> Match | None:
+        a, b = key, other.key
+        short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+        if short in long_:
+            share = len(short) / len(long_)
+            if share >= self.options.min_containment:
+                return Match(other, share, True)
+            return None
+        ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+        if ratio >= self.options.min_ratio:
+            return Match(other, ratio, False)
+        return None
+
+    def similar(self, key: str, other: Item) -> float:
+        """Verified similarity of a key to one given item (0.0 when not a copy)."""
+        if key == other.key:
+            return 1.0
+        if min(len(key), len(other.key)) < self.options.min_fuzzy_chars:
+            return 0.0
+        match = self.verify(key, other)
+        return match.similarity if match else 0.0

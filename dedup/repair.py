@@ -1,0 +1,177 @@
+"""Reassembly: one copy of every sentence, in the article's order, most complete copy kept.
+
+The stream of sentence items (seams already stitched) is merged into an output
+order with a *cursor*, the way a reader follows a text that keeps restarting:
+
+* a sentence with no earlier copy is placed right after the cursor.  After a
+  restart the cursor sits inside the earlier copy, so a sentence that only the
+  later copy has lands in place, between its neighbours;
+* a sentence that repeats an earlier one moves the cursor back to that copy and
+  is dropped, if the evidence says the text restarted there: the copy is the
+  one just placed or a few sentences back, it follows a chunk marker or a
+  "..." restart, or the next sentences repeat too (a run);
+* a repeat with weak evidence (one sentence, far from its copy, followed by new
+  text) is kept, since authors do repeat a line on purpose; the provenance
+  records it as `repeated_far_apart` with the copy it resembles;
+* when the later copy is more complete (it contains the earlier one, or is a
+  longer drifted version), it takes the earlier copy's place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import textnorm
+from .matcher import Match, MatchOptions, Matcher
+from .provenance import Action, Reason
+from .stitch import StitchOptions
+from .stream import Dropped, Item, Part
+
+
+@dataclass
+class RepairOptions:
+    """Evidence thresholds (in key characters and sentences) for treating a repeat as a restart."""
+
+    near_units: int = 3          # a copy at most this many sentences back is "near"
+    near_min_chars: int = 15
+    adjacent_min_chars: int = 15
+    restart_min_chars: int = 12  # after a chunk marker or a leading "..."
+    run_min_units: int = 3       # a far copy needs a run: this many sentences and...
+    run_min_chars: int = 60      # ...this many characters, or
+    long_run_chars: int = 120    # two sentences with this many characters
+    heading_window: int = 10     # a heading repeated within this many sentences is dropped
+    lookahead: int = 6
+    max_gap: int = 2
+    match: MatchOptions = field(default_factory=MatchOptions)
+    stitch: StitchOptions = field(default_factory=StitchOptions)
+
+
+class Order:
+    """The output order being built, with O(1) position lookups."""
+
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+        self.pos: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def position(self, item: Item) -> int:
+        return self.pos[id(item)]
+
+    def insert(self, index: int, item: Item) -> None:
+        self.items.insert(index, item)
+        for k in range(index, len(self.items)):
+            self.pos[id(self.items[k])] = k
+
+    def replace(self, index: int, item: Item) -> None:
+        del self.pos[id(self.items[index])]
+        self.items[index] = item
+        self.pos[id(item)] = index
+
+
+class Merge:
+    """One pass of the cursor merge over a stream."""
+
+    def __init__(self, stream: list[Item], options: RepairOptions):
+        self.stream = stream
+        self.options = options
+        self.order = Order()
+        self.matcher = Matcher(options.match)
+        self.dropped: list[Dropped] = []
+        self.cursor = -1
+
+    def run(self) -> tuple[list[Item], list[Dropped]]:
+        for i, item in enumerate(self.stream):
+            matches = self.matcher.candidates(item)
+            if not matches:
+                self.place(item, None)
+                continue
+            best = self.choose(matches)
+            self.decide(i, item, best)
+        return self.order.items, self.dropped
+
+    def choose(self, matches: list[Match]) -> Match:
+        """Prefer the copy just ahead of the cursor, then the nearest one behind it."""
+        def rank(m: Match):
+            p = self.order.position(m.item)
+            ahead = self.cursor < p <= self.cursor + 3
+            return (0 if ahead else 1, abs(self.cursor - p), -m.similarity)
+        return min(matches, key=rank)
+
+    def decide(self, i: int, item: Item, best: Match) -> None:
+        p = self.order.position(best.item)
+        if self.cursor < p <= self.cursor + 3 or self.strong(i, item, p, best):
+            self.take_repeat(item, p, best)
+            self.cursor = p
+            return
+        distance = self.cursor - p
+        if item.kind in ("heading", "label") and best.similarity == 1.0 and 0 <= distance <= self.options.heading_window:
+            self.dropped.extend(Dropped.all_of(item, Reason.DUPLICATE, "repeated_heading", best.item, 1.0))
+            return
+        self.place(item, best)
+
+    def strong(self, i: int, item: Item, p: int, best: Match) -> bool:
+        o = self.options
+        units, chars = self.run_after(i, p)
+        total = chars + min(len(item.key), len(best.item.key)) * best.similarity
+        units += 1
+        distance = self.cursor - p
+        restart = item.first_unit.chunk_start or textnorm.starts_with_ellipsis(item.text)
+        if distance == 0 and total >= o.adjacent_min_chars:
+            return True
+        if 0 < distance <= o.near_units and total >= o.near_min_chars:
+            return True
+        if restart and total >= o.restart_min_chars:
+            return True
+        return (units >= o.run_min_units and total >= o.run_min_chars) or (units >= 2 and total >= o.long_run_chars)
+
+    def run_after(self, i: int, p: int) -> tuple[int, float]:
+        """How many of the next stream items repeat the copies after position p, in order."""
+        last, units, chars, gaps = p, 0, 0.0, 0
+        for item in self.stream[i + 1 : i + 1 + self.options.lookahead]:
+            hits = [(self.order.position(m.item), m) for m in self.matcher.candidates(item)]
+            hits = [(q, m) for q, m in hits if last < q <= last + 3]
+            if not hits:
+                gaps += 1
+                if units == 0 or gaps > self.options.max_gap:
+                    break
+                continue
+            q, m = min(hits, key=lambda h: h[0])
+            units, chars, last, gaps = units + 1, chars + min(len(item.key), len(m.item.key)) * m.similarity, q, 0
+        return units, chars
+
+    def take_repeat(self, item: Item, p: int, best: Match) -> None:
+        """`item` repeats the copy at p: drop it, or let it replace that copy when more complete."""
+        old = best.item
+        if len(item.key) > len(old.key) and item.kind == old.kind:
+            item.inherit_position(old)
+            for part in item.parts:
+                part.action, part.reason, part.rule = Action.MERGED, Reason.COMPLETED, "more_complete_copy"
+            self.dropped.extend(Dropped.all_of(old, Reason.DUPLICATE, "superseded_by_more_complete_copy", item,
+                                               best.similarity))
+            old.replaced_by = item
+            self.matcher.remove(old)
+            self.order.replace(p, item)
+            self.matcher.add(item)
+            return
+        rule = "repeated_heading" if item.kind in ("heading", "label") else "repeated_section"
+        self.dropped.extend(Dropped.all_of(item, Reason.DUPLICATE, rule, old, best.similarity))
+
+    def place(self, item: Item, weak: Match | None) -> None:
+        """Put `item` right after the cursor."""
+        index = self.cursor + 1
+        if weak is not None:
+            item.parts = [Part(pt.start, pt.end, Action.KEPT, Reason.REPEATED_FAR_APART, "weak_evidence_repeat",
+                               weak.similarity, weak.item) for pt in item.parts]
+        elif index < len(self.order):
+            for part in item.parts:
+                if part.action == Action.KEPT:
+                    part.action, part.reason, part.rule = Action.MERGED, Reason.COMPLETED, "inserted_from_later_copy"
+        self.order.insert(index, item)
+        self.matcher.add(item)
+        self.cursor = index
+
+
+def merge_repeats(stream: list[Item], options: RepairOptions | None = None) -> tuple[list[Item], list[Dropped]]:
+    """Merge the stream into one copy of each sentence; returns (output items, dropped)."""
+    return Merge(stream, options or RepairOptions()).run()

@@ -1,0 +1,186 @@
+"""Seams: joining a sentence cut at a chunk boundary to its continuation.
+
+A generator that writes in chunks stops mid-sentence, even mid-word
+("…巨大テック"), and the next chunk goes on in one of three ways:
+
+* it restarts the cut sentence in full ("アメリカの…巨大テック企業が…"): the cut
+  piece is a prefix of a later sentence and is dropped as a fragment;
+* it restarts a few words back, often after "..." ("...その理由が説明できなければ"):
+  the end of the cut piece overlaps the start of the next one, and the two are
+  joined on the overlap;
+* it simply continues ("短期" / "的な利益…"): the two pieces are joined directly.
+
+This module finds those seams on the unit stream before the repeats are
+merged, so that the merge sees whole sentences.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from . import textnorm
+from .provenance import Action, Reason
+from .stream import Item, Part, Dropped
+
+_WORD_END = regex.compile(r"(\w+)$")
+_WORD_START = regex.compile(r"^(\w+)")
+
+
+@dataclass
+class StitchOptions:
+    min_overlap: int = 3          # key characters a suffix/prefix overlap needs
+    min_prefix_fragment: int = 8  # key characters for a fragment found without a marker
+
+
+def overlap_length(left: str, right: str, minimum: int) -> int:
+    """Longest k >= minimum with left[-k:] == right[:k] (0 when there is none)."""
+    best = 0
+    for k in range(min(len(left), len(right)), minimum - 1, -1):
+        if left.endswith(right[:k]):
+            best = k
+            break
+    return best
+
+
+def fragment_candidate(item: Item) -> bool:
+    """A piece that may have been cut: prose or list text without a sentence end."""
+    unit = item.last_unit
+    return unit.kind in ("prose", "list") and not textnorm.ends_sentence(item.text) and bool(item.key)
+
+
+def stitch_stream(items: list[Item], vocabulary: set[str], options: StitchOptions) -> tuple[list[Item], list[Dropped]]:
+    """Resolve the seams of `items` (input order); returns the new stream and what was dropped."""
+    out: list[Item] = []
+    dropped: list[Dropped] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        at_marker = nxt is not None and nxt.first_unit.chunk != item.last_unit.chunk
+        at_break = nxt is not None and (nxt.first_unit.line_start or at_marker)
+        if nxt is None or not at_break or not fragment_candidate(item):
+            out.append(item)
+            i += 1
+            continue
+        joined = _join_overlap(item, nxt, at_marker, options, dropped)
+        if joined is not None:
+            items[i + 1] = joined
+            i += 1
+            continue
+        target = _prefix_target(item, items, i, out, at_marker, options)
+        if target is not None:
+            dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", target))
+            i += 1
+            continue
+        if at_marker and nxt.first_unit.kind in ("prose", "list") and not _seen_before(nxt, out):
+            items[i + 1] = _join_direct(item, nxt, vocabulary)
+            i += 1
+            continue
+        out.append(item)
+        i += 1
+    return out, dropped
+
+
+def _join_overlap(item: Item, nxt: Item, at_marker: bool, options: StitchOptions, dropped: list[Dropped]) -> Item | None:
+    """Join on a suffix/prefix overlap, or let `nxt` supersede `item` when it starts with all of it."""
+    ellipsis = textnorm.starts_with_ellipsis(nxt.text)
+    if not (at_marker or ellipsis):
+        if nxt.key.startswith(item.key) and len(item.key) >= options.min_prefix_fragment and len(nxt.key) > len(item.key):
+            dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", nxt))
+            nxt.inherit_position(item)
+            return nxt
+        return None
+    minimum = 2 if ellipsis else options.min_overlap
+    k = overlap_length(item.key, nxt.key, minimum)
+    if k == 0:
+        return None
+    if k >= len(nxt.key):
+        return None  # the next piece is all overlap: leave it to the repeat merge
+    if k == len(item.key):
+        dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", nxt))
+        _drop_ellipsis(nxt, dropped)
+        nxt.inherit_position(item)
+        return nxt
+    return _join_on(item, nxt, k, dropped)
+
+
+def _drop_ellipsis(nxt: Item, dropped: list[Dropped]) -> None:
+    """Record a leading restart ellipsis of `nxt` as dropped and cut it from its text."""
+    unit = nxt.first_unit
+    cut = textnorm.leading_ellipsis_end(nxt.text)
+    if cut and nxt.parts and nxt.parts[0].start == unit.start:
+        part = nxt.parts[0]
+        dropped.append(Dropped(part.start, part.start + cut, Reason.MARKER, "restart_ellipsis", None, None, unit.line))
+        nxt.parts[0] = Part(part.start + cut, part.end, part.action, part.reason, part.rule)
+        nxt.text = nxt.text[cut:]
+        nxt.refresh_key()
+
+
+def _join_on(item: Item, nxt: Item, k: int, dropped: list[Dropped]) -> Item:
+    """`item` + the part of `nxt` after the k overlapping key characters."""
+    raw_cut = nxt.key_map[k]  # offset in nxt.text of the first key char past the overlap
+    unit = nxt.first_unit
+    head_end = unit.start + raw_cut
+    lead = textnorm.leading_ellipsis_end(nxt.text)
+    if lead:
+        dropped.append(Dropped(unit.start, unit.start + lead, Reason.MARKER, "restart_ellipsis", None, None, unit.line))
+    joined = Item.join(item, nxt, nxt.text[raw_cut:], head_end, Reason.STITCHED, "overlap_join")
+    dropped.append(Dropped(unit.start + lead, head_end, Reason.DUPLICATE, "seam_overlap", joined, 1.0, unit.line))
+    return joined
+
+
+def _join_direct(item: Item, nxt: Item, vocabulary: set[str]) -> Item:
+    """`item` + `nxt` with no overlap: the next chunk goes on where the cut was."""
+    glue = _glue(item.text, nxt.text, vocabulary)
+    return Item.join(item, nxt, glue + nxt.text, nxt.first_unit.start, Reason.STITCHED, "continuation_join")
+
+
+def _glue(left: str, right: str, vocabulary: set[str]) -> str:
+    """'' when the cut fell inside a word (or in text without spaces), else ' '."""
+    if not left or not right:
+        return ""
+    if textnorm.is_cjk_char(left[-1]) or textnorm.is_cjk_char(right[0]) or not right[0].isalnum():
+        return ""
+    a, b = _WORD_END.search(left), _WORD_START.search(right)
+    if a and b:
+        whole = (a.group(1) + b.group(1)).casefold()
+        if whole in vocabulary and not (a.group(1).casefold() in vocabulary and b.group(1).casefold() in vocabulary):
+            return ""
+        if whole in vocabulary and a.group(1).casefold() not in vocabulary:
+            return ""
+    return " "
+
+
+def _prefix_target(item: Item, items: list[Item], i: int, placed: list[Item], at_marker: bool,
+                   options: StitchOptions) -> Item | None:
+    """A later (or earlier) piece that starts with all of `item`: the full sentence it was cut from."""
+    need = 1 if at_marker else options.min_prefix_fragment
+    if len(item.key) < need:
+        return None
+    horizon = len(items) if at_marker else min(len(items), i + 40)
+    chunk = items[i + 1].first_unit.chunk if i + 1 < len(items) else None
+    for other in items[i + 1:horizon]:
+        if at_marker and other.first_unit.chunk != chunk:
+            break
+        if len(other.key) > len(item.key) and other.key.startswith(item.key):
+            return other
+    for other in reversed(placed):
+        if len(other.key) > len(item.key) and other.key.startswith(item.key):
+            return other
+    return None
+
+
+def _seen_before(item: Item, placed: list[Item]) -> bool:
+    """Whether `item` repeats (or lies inside) a piece already in the stream."""
+    if len(item.key) < 4:
+        return False
+    return any(item.key in other.key for other in placed)
+
+
+def vocabulary_of(text: str) -> set[str]:
+    """Lower-cased words of a document, to tell a cut word from a cut between words."""
+    return {w.casefold() for w in regex.findall(r"\w+", text)}
+
+
+__all__ = ["StitchOptions", "stitch_stream", "vocabulary_of", "overlap_length", "Action"]
