@@ -15,7 +15,7 @@ import re
 import warnings
 
 from dedup.errors import InputError
-from dedup.htmlblocks import WORD_RE, Block, blocks, main_blocks, parse, render
+from dedup.htmlblocks import WORD_RE, Block, blocks, inside, main_blocks, parse, render
 
 META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 HTML_HINT_RE = re.compile(r"<\s*(!doctype|html|head|body|p|div|br|span|a|h[1-6]|li|table|article|meta|title)\b", re.I)
@@ -133,8 +133,8 @@ def _xml_blocks(xml: str) -> list[tuple[str, str]]:
 
 
 def _has_block_child(el) -> bool:
-    """True when an XML element holds other block elements (their text is taken from them instead)."""
-    return any(child.tag in ("p", "head", "item", "list", "quote", "row", "table") for child in el)
+    """True when an XML element holds block elements at any depth (their text is taken from them instead)."""
+    return any(d.tag in ("p", "head", "item", "list", "quote", "row", "table") for d in el.iterdescendants())
 
 
 def _xml_text(el) -> str:
@@ -156,33 +156,77 @@ def _key(text: str) -> list[str]:
     return WORD_RE.findall(text.lower())
 
 
-def _aligned(found: list[tuple[str, str]], dom: list[Block]) -> list[tuple[str, str]]:
-    """Replace each trafilatura block by the DOM block it came from when that one says more.
+def _match(found: list[tuple[str, str]], dom: list[Block]) -> list[int | None]:
+    """Index of the DOM block each trafilatura block came from: one holding 90% of its 3-grams.
 
-    A DOM block is used when it contains almost all of trafilatura's 3-token shingles and is not
-    much longer, so inline links or spans trafilatura dropped come back but containers do not.
+    Among several such blocks (a repeated question, a recurring caption) the first one after the
+    previous match wins, so matches follow document order.
     """
     index: dict[tuple[str, ...], list[int]] = {}
     for i, b in enumerate(dom):
         toks = _key(b.text)
         for j in range(max(1, len(toks) - 2)):
             index.setdefault(tuple(toks[j:j + 3]), []).append(i)
-    out = []
-    for tag, text in found:
+    out: list[int | None] = []
+    last = -1
+    for _, text in found:
         toks = _key(text)
         grams = [tuple(toks[j:j + 3]) for j in range(max(1, len(toks) - 2))]
         votes: dict[int, int] = {}
         for g in grams:
             for i in set(index.get(g, ())):
                 votes[i] = votes.get(i, 0) + 1
-        best = max(votes, key=votes.__getitem__) if votes else None
-        if best is not None and votes[best] >= 0.9 * len(grams):
-            cand = dom[best]
-            n = len(_key(cand.text))
-            if len(toks) < n <= 1.3 * len(toks) + 12 and not cand.furniture:
+        good = sorted(i for i, v in votes.items() if v >= 0.9 * len(grams))
+        after = [i for i in good if i > last]
+        best = after[0] if after else (good[0] if good else None)
+        last = best if best is not None and best > last else last
+        out.append(best)
+    return out
+
+
+def _aligned(found: list[tuple[str, str]], dom: list[Block], recover: bool = True) -> list[tuple[str, str]]:
+    """trafilatura's blocks, each restored from its DOM block, plus prose blocks it skipped in between.
+
+    A matched DOM block replaces trafilatura's text when it is only a little longer, so inline
+    links or spans trafilatura dropped come back but whole containers do not. DOM blocks lying
+    between two matched blocks, inside the element that holds most matches, are put back when
+    they read as prose (low link share, not furniture): trafilatura sometimes skips such runs.
+    """
+    matches = _match(found, dom)
+    container = _common_parent([dom[i] for i in matches if i is not None])
+    out: list[tuple[str, str]] = []
+    last = None
+    for (tag, text), i in zip(found, matches):
+        if i is not None:
+            if recover and last is not None and container is not None and i > last + 1:
+                out.extend((b.tag, b.text) for b in dom[last + 1:i] if _recoverable(b, container))
+            cand = dom[i]
+            n, m = len(_key(cand.text)), len(_key(text))
+            if m < n <= 1.3 * m + 12 and not cand.furniture:
                 text = cand.text
+            last = i if last is None else max(last, i)
         out.append((tag, text))
     return out
+
+
+def _recoverable(b: Block, container) -> bool:
+    """True for a skipped DOM block worth restoring: prose inside the article container."""
+    return not b.furniture and b.link_density < 0.3 and len(_key(b.text)) >= 8 and inside(b.element, container)
+
+
+def _common_parent(matched: list[Block]):
+    """Deepest element holding at least 80% of the matched blocks (None when nothing matched)."""
+    if not matched:
+        return None
+    counts: dict[int, int] = {}
+    order: list = []
+    for b in matched:
+        for depth, parent in enumerate(p for p in b.element.parents if p.name != "[document]"):
+            if id(parent) not in counts:
+                order.append((depth, parent))
+            counts[id(parent)] = counts.get(id(parent), 0) + 1
+    good = [(d, p) for d, p in order if counts[id(p)] >= 0.8 * len(matched)]
+    return min(good, key=lambda dp: dp[0])[1] if good else None
 
 
 def _titles(soup) -> set[str]:
