@@ -27,6 +27,13 @@ BOILERPLATE_RE = re.compile(
     r"get the latest|have a tip|like this story|sign up for|thanks for signing|keep an eye on your inbox)",
     re.I)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+PUNCT_RE = re.compile(r"[.,;:!?。、，！？]")
+# A dateline or timestamp: a short line whose words are mostly dates, times and their labels.
+DATELINE_RE = re.compile(
+    r"\b(?:\d{1,2}:\d{2}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}|\d{1,2} (?:de )?[a-z]+ (?:de )?\d{4}|"
+    r"\d{4}年\d{1,2}月\d{1,2}日)", re.I)
+Item = tuple[str, str, float]  # (tag, text, link share)
 
 
 def decode_html(data: bytes) -> str:
@@ -81,9 +88,9 @@ def extract_main_text(html: str | bytes, url: str | None = None) -> str:
     soup = parse(text)
     dom = blocks(soup)
     chosen = _aligned(_trafilatura_blocks(text, url), dom)
-    if sum(len(t) for _, t in chosen) < 200:
-        own = [(b.tag, b.text) for b in main_blocks(dom)]
-        if sum(len(t) for _, t in own) > sum(len(t) for _, t in chosen):
+    if sum(len(x[1]) for x in chosen) < 200:
+        own = [(b.tag, b.text, b.link_density) for b in main_blocks(dom)]
+        if sum(len(x[1]) for x in own) > sum(len(x[1]) for x in chosen):
             chosen = own
     return render(_clean(chosen, _titles(soup)))
 
@@ -184,34 +191,40 @@ def _match(found: list[tuple[str, str]], dom: list[Block]) -> list[int | None]:
     return out
 
 
-def _aligned(found: list[tuple[str, str]], dom: list[Block], recover: bool = True) -> list[tuple[str, str]]:
+def _aligned(found: list[tuple[str, str]], dom: list[Block], recover: bool = True) -> list[Item]:
     """trafilatura's blocks, each restored from its DOM block, plus prose blocks it skipped in between.
 
     A matched DOM block replaces trafilatura's text when it is only a little longer, so inline
     links or spans trafilatura dropped come back but whole containers do not. DOM blocks lying
     between two matched blocks, inside the element that holds most matches, are put back when
     they read as prose (low link share, not furniture): trafilatura sometimes skips such runs.
+    Each result carries the link share of its DOM block (0 when unmatched) for `_clean`.
     """
     matches = _match(found, dom)
     container = _common_parent([dom[i] for i in matches if i is not None])
-    out: list[tuple[str, str]] = []
+    out: list[Item] = []
     last = None
+    recover = recover and container is not None and sum(i is not None for i in matches) >= 3
     for (tag, text), i in zip(found, matches):
+        density = 0.0
         if i is not None:
-            if recover and last is not None and container is not None and i > last + 1:
-                out.extend((b.tag, b.text) for b in dom[last + 1:i] if _recoverable(b, container))
-            cand = dom[i]
+            if recover and last is not None and i > last + 1:
+                out.extend((b.tag, b.text, b.link_density) for b in dom[last + 1:i] if _recoverable(b, container))
+            cand, density = dom[i], dom[i].link_density
             n, m = len(_key(cand.text)), len(_key(text))
             if m < n <= 1.3 * m + 12 and not cand.furniture:
                 text = cand.text
             last = i if last is None else max(last, i)
-        out.append((tag, text))
+        out.append((tag, text, density))
     return out
 
 
 def _recoverable(b: Block, container) -> bool:
-    """True for a skipped DOM block worth restoring: prose inside the article container."""
-    return not b.furniture and b.link_density < 0.3 and len(_key(b.text)) >= 8 and inside(b.element, container)
+    """True for a skipped DOM block worth restoring: punctuated prose inside the article container."""
+    words = len(_key(b.text))
+    if b.furniture or b.link_density >= 0.3 or words < 8 or len(PUNCT_RE.findall(b.text)) * 30 < words:
+        return False
+    return inside(b.element, container)
 
 
 def _common_parent(matched: list[Block]):
@@ -248,14 +261,18 @@ def _is_title(text: str, titles: set[str]) -> bool:
     return bool(key) and any(key == t or (len(key) > 15 and t.startswith(key)) for t in titles)
 
 
-def _clean(items: list[tuple[str, str]], titles: set[str]) -> list[tuple[str, str]]:
-    """Drop the repeated headline near the top and short calls to action or credit lines anywhere."""
+def _clean(items: list[Item], titles: set[str]) -> list[tuple[str, str]]:
+    """Drop the repeated headline, datelines, link lists and short calls to action or credit lines."""
     out = []
-    for pos, (tag, text) in enumerate(items):
+    for pos, (tag, text, density) in enumerate(items):
         words = len(_key(text))
         if pos < 3 and _is_title(text, titles):
             continue
         if words <= 25 and BOILERPLATE_RE.match(text.strip()):
+            continue
+        if density > 0.5 and (tag in HEADINGS or tag == "li" or words <= 40):
+            continue
+        if words <= 12 and DATELINE_RE.search(text):
             continue
         out.append((tag, text))
     return out
