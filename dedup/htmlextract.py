@@ -270,7 +270,7 @@ def _clean(items: list[Item], titles: set[str]) -> list[tuple[str, str]]:
             continue
         if words <= 25 and BOILERPLATE_RE.match(text.strip()):
             continue
-        if density > 0.5 and (tag in HEADINGS or tag == "li" or words <= 40):
+        if density > 0.7:  # mostly link text: a teaser, menu or related-stories entry
             continue
         if words <= 12 and DATELINE_RE.search(text):
             continue
