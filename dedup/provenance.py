@@ -95,6 +95,8 @@ class DocumentProvenance:
     chars_out: int
     actions: list[ActionRecord] = field(default_factory=list)
     record: int | None = None  # JSONL row number (1-based) when the document is one row
+    duplicate_of: str | None = None  # the kept copy, when the document is a near-duplicate
+    similarity: float | None = None  # verified similarity to that copy
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -106,6 +108,9 @@ class DocumentProvenance:
         }
         if self.record is not None:
             data["record"] = self.record
+        if self.duplicate_of is not None:
+            data["duplicate_of"] = self.duplicate_of
+            data["similarity"] = None if self.similarity is None else round(self.similarity, 4)
         return data
 
     def to_line(self) -> str:
@@ -120,6 +125,8 @@ class DocumentProvenance:
             chars_out=data["chars_out"],
             actions=[ActionRecord.from_json(a) for a in data["actions"]],
             record=data.get("record"),
+            duplicate_of=data.get("duplicate_of"),
+            similarity=data.get("similarity"),
         )
 
 

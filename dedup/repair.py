@@ -32,8 +32,9 @@ class RepairOptions:
     """Evidence thresholds (in key characters and sentences) for treating a repeat as a restart."""
 
     near_units: int = 3          # a copy at most this many sentences back is "near"
-    near_min_chars: int = 15
-    adjacent_min_chars: int = 15
+    near_min_chars: int = 30     # ...and needs this much text plus a run or a restart signal
+    adjacent_min_chars: int = 30  # a full sentence repeated right after itself
+    min_key_chars: int = 6       # shorter pieces ("User:", "1.") are never treated as repeats
     restart_min_chars: int = 12  # after a chunk marker or a leading "..."
     run_min_units: int = 3       # a far copy needs a run: this many sentences and...
     run_min_chars: int = 60      # ...this many characters, or
@@ -82,7 +83,7 @@ class Merge:
 
     def run(self) -> tuple[list[Item], list[Dropped]]:
         for i, item in enumerate(self.stream):
-            matches = self.matcher.candidates(item)
+            matches = self.matcher.candidates(item) if len(item.key) >= self.options.min_key_chars else []
             if not matches:
                 self.place(item, None)
                 continue
@@ -116,10 +117,10 @@ class Merge:
         total = chars + min(len(item.key), len(best.item.key)) * best.similarity
         units += 1
         distance = self.cursor - p
-        restart = item.first_unit.chunk_start or textnorm.starts_with_ellipsis(item.text)
+        restart = item.restart or item.first_unit.chunk_start or textnorm.starts_with_ellipsis(item.text)
         if distance == 0 and total >= o.adjacent_min_chars:
             return True
-        if 0 < distance <= o.near_units and total >= o.near_min_chars:
+        if 0 < distance <= o.near_units and total >= o.near_min_chars and (units > 1 or restart):
             return True
         if restart and total >= o.restart_min_chars:
             return True

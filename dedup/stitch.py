@@ -71,6 +71,7 @@ def stitch_stream(items: list[Item], vocabulary: set[str], options: StitchOption
         target = _prefix_target(item, items, i, out, at_marker, options)
         if target is not None:
             dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", target))
+            nxt.restart = True
             i += 1
             continue
         if at_marker and nxt.first_unit.kind in ("prose", "list") and not _seen_before(nxt, out):

@@ -43,6 +43,7 @@ class Item:
     key: str = ""
     key_map: list[int] = field(default_factory=list, repr=False)
     replaced_by: "Item | None" = None
+    restart: bool = False  # follows a cut-off fragment: the text restarts here
 
     def __post_init__(self) -> None:
         if not self.key:

@@ -1,0 +1,173 @@
+"""The `dedup` command line: `dedup clean` and `dedup report`.
+
+Data goes to stdout (a cleaned document, or JSON with `--json -`); progress,
+summaries and error messages go to stderr.  Exit status: 0 when every input
+was cleaned, 1 when some input failed (the others are still cleaned; one line
+per failure on stderr), 2 for a usage error.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .clean import CleanOptions
+from .corpus import CorpusOptions
+from .errors import DedupError
+from .neardup import NearDupOptions
+from .output import PROVENANCE_NAME, document_texts, provenance_text, write_outputs, write_provenance
+from .pipeline import RunOptions, RunResult, run
+from .segment import DEFAULT_MARKERS
+
+
+def shared_options(func):
+    """Options of every analysing command (clean and report)."""
+    decorators = [
+        click.argument("paths", nargs=-1, required=True),
+        click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
+                     help="Worker processes; output is identical whatever the number."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr."),
+        click.option("--marker", "markers", multiple=True, metavar="REGEX",
+                     help="A chunk-marker pattern (repeatable); added to the defaults."),
+        click.option("--no-default-markers", is_flag=True, help="Do not look for ---END---, <|endoftext|>, [END]."),
+        click.option("--no-boilerplate", is_flag=True, help="Keep site chrome (turn the boilerplate step off)."),
+        click.option("--no-repair", is_flag=True, help="Do not merge repeated sections or stitch cut sentences."),
+        click.option("--boilerplate-from", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Also remove the chrome learned earlier and saved with --save-boilerplate."),
+        click.option("--min-docs", type=click.IntRange(2), default=3, show_default=True,
+                     help="Corpus pass: a line is chrome only if it recurs in at least this many documents."),
+        click.option("--text-field", default="text", show_default=True, help="JSONL field that holds the text."),
+        click.option("--stdin-format", type=click.Choice(["text", "jsonl", "html"]), default="text",
+                     show_default=True, help="Format of `-` (standard input)."),
+        click.option("--no-near-duplicates", is_flag=True, help="Do not look for near-duplicate documents."),
+        click.option("--threshold", type=click.FloatRange(0.05, 1.0), default=0.7, show_default=True,
+                     help="Near-duplicate documents: minimum verified similarity."),
+        click.option("--num-perm", type=click.IntRange(16, 1024), default=128, show_default=True,
+                     help="Near-duplicate documents: MinHash permutations."),
+        click.option("--keep", "keep_rule", type=click.Choice(["longest", "first"]), default="longest",
+                     show_default=True, help="Which copy of a near-duplicate cluster is kept."),
+        click.option("--index", "index_spec", metavar="PATH|redis://HOST:PORT/DB",
+                     help="Persistent near-duplicate index (SQLite file, or Redis) shared across runs."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def build_options(kw: dict) -> RunOptions:
+    markers = tuple(kw["markers"]) + (() if kw["no_default_markers"] else DEFAULT_MARKERS)
+    return RunOptions(
+        clean=CleanOptions(markers=markers, boilerplate=not kw["no_boilerplate"], repair=not kw["no_repair"]),
+        jobs=kw["jobs"], text_field=kw["text_field"], stdin_format=kw["stdin_format"],
+        corpus=CorpusOptions(min_docs=kw["min_docs"]), boilerplate_from=kw["boilerplate_from"],
+        near_duplicates=not kw["no_near_duplicates"],
+        neardup=NearDupOptions(threshold=kw["threshold"], num_perm=kw["num_perm"], keep=kw["keep_rule"]),
+        index=kw["index_spec"],
+    )
+
+
+def report_errors(errors: list[DedupError]) -> None:
+    for err in errors:
+        click.echo(f"dedup: error: {err}", err=True)
+
+
+def execute(paths: tuple[str, ...], options: RunOptions, quiet: bool) -> RunResult:
+    """Run the pipeline with a progress bar on stderr; library errors become messages."""
+    stdin_bytes = sys.stdin.buffer.read() if "-" in paths else None
+    from tqdm import tqdm
+
+    bar = tqdm(total=None, unit="doc", file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
+    try:
+        return run(list(paths), options, stdin_bytes, progress=bar.update)
+    except DedupError as exc:
+        click.echo(f"dedup: error: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        bar.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dedup")
+def main() -> None:
+    """Repair scraped articles into one canonical text, with provenance notes.
+
+    Finds repeated sections, chunk markers and site chrome inside each article,
+    near-duplicate articles across a folder, and writes one canonical text per
+    article with notes that say what was dropped or merged, where and why.
+    """
+
+
+@main.command()
+@shared_options
+@click.option("--output", "-o", "outdir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (mirrors the input paths). Without it, one input is written to stdout.")
+@click.option("--provenance", "provenance_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Provenance JSONL file (default OUTDIR/{PROVENANCE_NAME}).")
+@click.option("--keep-duplicates", is_flag=True, help="Also write the near-duplicate copies of a cluster.")
+@click.option("--save-boilerplate", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save the chrome learned from these inputs, for --boilerplate-from.")
+def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, quiet, **kw) -> None:
+    """Clean PATH... (files, folders, or - for stdin) into OUTDIR."""
+    single = len(paths) == 1 and (paths[0] == "-" or Path(paths[0]).is_file())
+    if outdir is None and not single:
+        raise click.UsageError("-o OUTDIR is required when cleaning a folder or several files")
+    options = build_options(kw)
+    options.keep_duplicates = keep_duplicates
+    if outdir is not None:
+        options.exclude = [outdir]
+    result = execute(paths, options, quiet)
+    errors = list(result.errors)
+    if outdir is None:
+        texts = document_texts(result, keep_duplicates, options.text_field)
+        for text in texts.values():
+            sys.stdout.write(text)
+        if provenance_path:
+            write_provenance(result, provenance_path)
+    else:
+        inputs = {Path(o.doc.path).resolve() for o in result.outcomes if o.doc.path != "-"}
+        errors += write_outputs(result, outdir, keep_duplicates, options.text_field, inputs)
+        write_provenance(result, provenance_path or outdir / PROVENANCE_NAME)
+        _write_reports(result, outdir, errors)
+    if save_boilerplate and result.learned is not None:
+        result.learned.save(save_boilerplate)
+    report_errors(errors)
+    if not quiet:
+        _summary(result, errors)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@shared_options
+@click.option("--json", "json_path", metavar="FILE", help="Write the JSON report to FILE (- for stdout).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the self-contained HTML report to FILE.")
+def report(paths, json_path, html_path, quiet, **kw) -> None:
+    """Analyse PATH... and report what cleaning would do, without writing cleaned files."""
+    options = build_options(kw)
+    result = execute(paths, options, quiet)
+    errors = list(result.errors)
+    if json_path == "-":
+        sys.stdout.write(provenance_text(result))
+    report_errors(errors)
+    if not quiet:
+        _summary(result, errors)
+    sys.exit(1 if errors else 0)
+
+
+def _write_reports(result: RunResult, outdir: Path, errors: list[DedupError]) -> None:
+    """The JSON and HTML reports next to the cleaned files (see report.py)."""
+
+
+def _summary(result: RunResult, errors: list[DedupError]) -> None:
+    docs = len(result.outcomes)
+    chars_in = sum(o.result.provenance.chars_in for o in result.outcomes)
+    chars_out = sum(o.result.provenance.chars_out for o in result.outcomes)
+    dups = sum(1 for o in result.outcomes if o.duplicate_of)
+    click.echo(f"dedup: {docs} documents, {chars_in} → {chars_out} characters, {dups} near-duplicate copies, "
+               f"{len(errors)} errors", err=True)
+
+
+if __name__ == "__main__":
+    main()

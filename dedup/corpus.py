@@ -1,0 +1,181 @@
+"""The corpus pass: lines that recur across a folder's documents are the site's chrome.
+
+Navigation, author boxes, copyright lines, "related links" headers and product
+widgets repeat on every page of a site; article prose does not.  `learn`
+counts, for every normalised line (digits folded, so "© 2011" meets "© 2012"),
+how many documents carry it and where (head, body or foot of the page), and
+folds near-identical variants together with MinHash LSH.  Frequency alone is
+not enough: short items that recur in lists ("防水", "Wi-Fi") are content, so a
+recurring line is chrome only when it mostly sits in the head or foot of its
+pages, is link-shaped, or is on a large share of all pages — and never when it
+is a sentence of body prose.  The result can be saved and reused
+(`--boilerplate-from`) to clean a single new page with its site's known chrome.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+from datasketch import MinHash, MinHashLSH
+
+from . import textnorm
+from .errors import ConfigError
+
+_DIGITS = regex.compile(r"\d+")
+_LINKISH = regex.compile(r"^\s*(?:[・■□◆◇★☆●○▼▶>»※]|https?://|www\.)|(?:\s[-|–]\s\S.{0,40}$)|はこちら|こちらから|\|$",
+                         regex.I)
+
+
+@dataclass
+class CorpusOptions:
+    min_docs: int = 3            # a line must recur in at least this many documents...
+    min_share: float = 0.01      # ...and this share of the folder
+    common_share: float = 0.25   # on this share of pages a short line is chrome wherever it stands
+    edge_share: float = 0.6      # share of occurrences in head/foot that makes a line chrome
+    variant_threshold: float = 0.8
+    num_perm: int = 64
+
+
+def line_key(text: str) -> str:
+    """A line's identity across pages: comparison key with digits folded."""
+    return _DIGITS.sub("0", textnorm.key(text))
+
+
+def regions(lines: list[str]) -> list[str]:
+    """head / body / foot for each non-blank line of one page."""
+    n = len(lines)
+    long_lines = [i for i, ln in enumerate(lines) if len(ln.strip()) >= 100]
+    foot = long_lines[-1] + 1 if long_lines else int(n * 0.8)
+    head = min(3, max(1, n // 10)) if long_lines else 0
+    return ["head" if i < head else ("foot" if i >= foot else "body") for i in range(n)]
+
+
+def is_prose(text: str) -> bool:
+    """A sentence of running text: never chrome on recurrence alone."""
+    s = text.strip()
+    return len(s) >= 30 and textnorm.ends_sentence(s) and not _LINKISH.search(s)
+
+
+@dataclass
+class Entry:
+    text: str
+    docs: int
+    edge: float
+    rule: str
+
+
+@dataclass
+class LearnedBoilerplate:
+    """Recurring chrome learned from a folder, keyed by `line_key`."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    documents: int = 0
+
+    def rule_for(self, text: str, region: str) -> str | None:
+        entry = self.entries.get(line_key(text))
+        return entry.rule if entry is not None else None
+
+    def merged_with(self, other: "LearnedBoilerplate") -> "LearnedBoilerplate":
+        entries = dict(other.entries)
+        entries.update(self.entries)
+        return LearnedBoilerplate(entries, self.documents + other.documents)
+
+    def to_json(self) -> dict:
+        rows = [{"key": k, "text": e.text, "docs": e.docs, "edge_share": round(e.edge, 3), "rule": e.rule}
+                for k, e in sorted(self.entries.items(), key=lambda kv: (-kv[1].docs, kv[0]))]
+        return {"format": "dedup-boilerplate/1", "documents": self.documents, "lines": rows}
+
+    def save(self, path: Path) -> None:
+        from .writer import write_atomic
+
+        write_atomic(path, json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> "LearnedBoilerplate":
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            entries = {row["key"]: Entry(row["text"], row["docs"], row["edge_share"], row["rule"])
+                       for row in data["lines"]}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"not a boilerplate file ({exc})", str(path),
+                              "pass a file written by --save-boilerplate")
+        return cls(entries, data.get("documents", 0))
+
+
+def _observe(docs: list[tuple[str, str]]) -> tuple[Counter, dict[str, Counter], dict[str, str]]:
+    """Per key: number of documents, where it stood, and one sample text."""
+    counts: Counter = Counter()
+    where: dict[str, Counter] = defaultdict(Counter)
+    sample: dict[str, str] = {}
+    for _, text in docs:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        seen: dict[str, str] = {}
+        for ln, region in zip(lines, regions(lines)):
+            k = line_key(ln)
+            if k and k not in seen:
+                seen[k] = region
+                sample.setdefault(k, ln.strip())
+        counts.update(seen.keys())
+        for k, region in seen.items():
+            where[k][region] += 1
+    return counts, where, sample
+
+
+def _fold_variants(counts: Counter, where: dict[str, Counter], options: CorpusOptions) -> dict[str, str]:
+    """Map each long key to a representative near-identical key (MinHash LSH over char 4-grams)."""
+    lsh = MinHashLSH(threshold=options.variant_threshold, num_perm=options.num_perm)
+    rep: dict[str, str] = {}
+    for k in sorted(counts, key=lambda k: (-counts[k], k)):
+        if len(k) < 20 or counts[k] < 2:
+            continue
+        sig = MinHash(num_perm=options.num_perm, seed=1)
+        sig.update_batch([s.encode("utf-8") for s in sorted(textnorm.char_shingles(k, 4))])
+        found = sorted(lsh.query(sig))
+        if found:
+            rep[k] = found[0]
+        else:
+            lsh.insert(k, sig)
+    return rep
+
+
+def learn(docs: list[tuple[str, str]], options: CorpusOptions | None = None) -> LearnedBoilerplate:
+    """Learn the recurring chrome of a folder of documents (doc_id, text)."""
+    options = options or CorpusOptions()
+    n = len(docs)
+    if n < options.min_docs:
+        return LearnedBoilerplate({}, n)
+    counts, where, sample = _observe(docs)
+    for k, r in _fold_variants(counts, where, options).items():
+        counts[r] += counts[k]
+        where[r].update(where[k])
+    need = max(options.min_docs, math.ceil(options.min_share * n))
+    entries: dict[str, Entry] = {}
+    for k, c in counts.items():
+        if c < need:
+            continue
+        rule = _verdict(sample[k], c / n, where[k], options)
+        if rule:
+            entries[k] = Entry(sample[k], c, (where[k]["head"] + where[k]["foot"]) / sum(where[k].values()), rule)
+    for k, r in _fold_variants(counts, where, options).items():
+        if r in entries and k not in entries:
+            entries[k] = Entry(sample[k], counts[k], entries[r].edge, entries[r].rule)
+    return LearnedBoilerplate(entries, n)
+
+
+def _verdict(text: str, share: float, where: Counter, options: CorpusOptions) -> str | None:
+    """The rule name that makes a recurring line chrome, or None when it is content."""
+    total = sum(where.values())
+    edge = (where["head"] + where["foot"]) / total if total else 0.0
+    if is_prose(text) and share < options.common_share:
+        return None
+    if edge >= options.edge_share:
+        return "corpus_edge_line"
+    if _LINKISH.search(text):
+        return "corpus_link_line"
+    if share >= options.common_share and len(text) <= 80:
+        return "corpus_common_line"
+    return None
