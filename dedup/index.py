@@ -26,7 +26,7 @@ import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Self
+from typing import TypeVar
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
@@ -37,6 +37,7 @@ from dedup.errors import IndexError_
 
 FORMAT = 1
 BATCH = 500  # documents per transaction
+_I = TypeVar("_I", bound="Index")
 
 
 @dataclass
@@ -90,14 +91,15 @@ class Index(ABC):
         return [xxhash.xxh64_intdigest(signature[i * rows : (i + 1) * rows].tobytes()) - (1 << 63)
                 for i in range(self.params["bands"])]
 
-    def __enter__(self) -> Self:
+    def __enter__(self: _I) -> _I:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @abstractmethod
     def _after_bind(self) -> None:
-        """Hook for back ends that need the parameters to set up (Redis LSH)."""
+        """Set up what needs the parameters (the Redis LSH)."""
 
     @abstractmethod
     def _load_params(self) -> dict | None: ...
@@ -145,7 +147,7 @@ class SQLiteIndex(Index):
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise IndexError_(f"cannot open the SQLite index: {exc}", path=path,
-                              hint="give a writable file path (its folder must exist) that is an index or absent")
+                              hint="give a writable file path (its folder must exist) that is an index or absent") from exc
 
     def _write(self, statements: list[tuple[str, list]]) -> None:
         """Run (sql, rows) pairs in one IMMEDIATE transaction: all or nothing."""
@@ -159,6 +161,9 @@ class SQLiteIndex(Index):
                 self._db.execute("ROLLBACK")
             raise IndexError_(f"cannot write the SQLite index: {exc}", path=self.spec,
                               hint="check the disk and that no other program holds the file") from exc
+
+    def _after_bind(self) -> None:
+        """Nothing to set up: band keys are computed from `params` on demand."""
 
     def _load_params(self) -> dict | None:
         row = self._db.execute("SELECT value FROM meta WHERE key='params'").fetchone()
@@ -278,7 +283,7 @@ class RedisIndex(Index):
                 for k in old:
                     session.remove(k)
             with self._lsh.insertion_session() as session:
-                for k, d in zip(keys, docs):
+                for k, d in zip(keys, docs, strict=True):
                     session.insert(k, self._minhash(d.signature), check_duplication=False)
             first = self._redis.incrby(self._key("seq"), len(docs)) - len(docs) + 1
             pipe = self._redis.pipeline(transaction=True)
@@ -303,7 +308,7 @@ class RedisIndex(Index):
         return {doc_id: StoredDoc(doc_id, int(r[b"chars"]), json.loads(r[b"ord"]),
                                   np.frombuffer(r[b"signature"], "<u8"), np.frombuffer(r[b"shingles"], "<u8"),
                                   seq=int(r[b"seq"]))
-                for doc_id, r in zip(ids, rows) if r}
+                for doc_id, r in zip(ids, rows, strict=True) if r}
 
     def __len__(self) -> int:
         with _redis_errors(self.spec):

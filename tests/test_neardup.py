@@ -1,0 +1,123 @@
+"""Near-duplicate clustering: accuracy on the labelled set, keep rule, determinism, refusals."""
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dedup import minhash, textnorm
+from dedup.errors import ConfigError
+from dedup.neardup import Cluster, NearDupOptions, find_clusters, similarity
+from tests.neardup_data import base_articles, drop_paragraph, make_labelled_set, pairwise_scores, seed_articles
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pairs(clusters: list[Cluster]) -> set[tuple[str, str]]:
+    return {tuple(sorted(p)) for c in clusters for p in itertools.combinations(c.members, 2)}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_labelled_set_pairwise_precision_and_recall(seed):
+    labelled = make_labelled_set(seed)
+    precision, recall = pairwise_scores(_pairs(find_clusters(labelled.docs)), labelled.true_pairs())
+    print(f"labelled set seed={seed}: {len(labelled.docs)} docs, {len(labelled.true_pairs())} true pairs, "
+          f"pairwise precision={precision:.4f} recall={recall:.4f}")
+    assert precision >= 0.98 and recall >= 0.98
+
+
+def test_seed_articles_on_the_same_topic_stay_separate():
+    seeds = seed_articles()
+    assert len(seeds) == 5
+    assert find_clusters(seeds) == []
+    assert find_clusters(seeds, NearDupOptions(threshold=0.3)) == []
+
+
+def test_unrelated_and_same_topic_articles_are_never_clustered():
+    docs = base_articles() + seed_articles()
+    assert find_clusters(docs) == []
+    hashes = [minhash.hash_shingles(textnorm.shingles(t), 1) for _, t in docs]
+    worst = max(similarity(a, b, 0.6) for a, b in itertools.combinations(hashes, 2))
+    assert worst < 0.25  # far below the 0.5 threshold, not just under it
+
+
+def test_strict_threshold_misses_what_the_default_finds():
+    """The check is real: an impossible threshold links nothing, the default links the copies."""
+    docs = make_labelled_set(0).docs
+    assert find_clusters(docs, NearDupOptions(threshold=0.999)) == []
+    assert len(find_clusters(docs)) == 20
+
+
+def test_longest_copy_is_kept_and_similarities_reported():
+    name, text = base_articles()[0]
+    cut = drop_paragraph(text, __import__("random").Random(3))
+    docs = [("cut", cut), ("orig", text), ("other", base_articles()[5][1])]
+    [cluster] = find_clusters(docs)
+    assert cluster.keep == "orig" and cluster.members == ["orig", "cut"]
+    assert cluster.similarity["orig"] == 1.0 and 0.9 < cluster.similarity["cut"] <= 1.0
+
+
+def test_keep_first_uses_order_key_then_path_order():
+    text = base_articles()[3][1]
+    longer = text + "\n\nA late correction added one more sentence to the story."
+    docs = [("b", text), ("a", longer), ("c", text)]
+    assert find_clusters(docs)[0].members == ["a", "b", "c"]
+    first = NearDupOptions(keep="first")
+    assert find_clusters(docs, first)[0].members == ["b", "a", "c"]
+    dated = {"a": "2024-01-02", "b": "2024-03-01", "c": "2024-01-02"}
+    assert find_clusters(docs, first, order=dated)[0].members == ["a", "c", "b"]
+    assert find_clusters(docs, NearDupOptions(), order=dated)[0].members == ["a", "c", "b"]
+
+
+def test_japanese_copy_found_with_character_shingles():
+    text = dict(base_articles())["ja05_tanada"]
+    copy = "【配信】\n\n" + text.replace("ボランティア", "ボランティアの皆さん") + "\n\n無断転載禁止"
+    [cluster] = find_clusters([("ja", text), ("copy", copy), ("en", base_articles()[0][1])])
+    assert set(cluster.members) == {"ja", "copy"}
+    assert not textnorm.is_space_separated(text)
+
+
+def test_groups_do_not_depend_on_input_order_and_clusters_follow_it():
+    docs = make_labelled_set(1).docs
+    clusters = find_clusters(docs)
+    assert clusters == find_clusters(docs)
+    backwards = find_clusters(list(reversed(docs)))
+    assert {frozenset(c.members) for c in clusters} == {frozenset(c.members) for c in backwards}
+    first_seen = [min(docs.index(next(d for d in docs if d[0] == m)) for m in c.members) for c in clusters]
+    assert first_seen == sorted(first_seen)
+
+
+def test_signatures_are_the_same_in_another_process():
+    """No per-process hash(): a fresh interpreter with another hash seed computes the same signature."""
+    code = ("from dedup import minhash, textnorm; import sys; t = open(sys.argv[1], encoding='utf-8').read(); "
+            "h = minhash.hash_shingles(textnorm.shingles(t), 1); "
+            "print(minhash.signature(h, minhash.permutations(128, 1)).tobytes().hex())")
+    path = str(sorted((ROOT / "tests/data/neardup/articles").glob("*.txt"))[0])
+    out = subprocess.run([sys.executable, "-c", code, path], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={"PYTHONHASHSEED": "12345", "PATH": ""}).stdout.strip()
+    text = Path(path).read_text(encoding="utf-8")
+    here = minhash.signature(minhash.hash_shingles(textnorm.shingles(text), 1), minhash.permutations(128, 1))
+    assert out == here.tobytes().hex()
+
+
+def test_seed_changes_signatures_but_not_clusters():
+    docs = make_labelled_set(2).docs
+    assert _pairs(find_clusters(docs, NearDupOptions(seed=7))) == _pairs(find_clusters(docs))
+    assert not (minhash.permutations(16, 1) == minhash.permutations(16, 7)).all()
+
+
+def test_empty_and_tiny_documents():
+    docs = [("e1", ""), ("e2", "   \n"), ("t1", "Hello world."), ("t2", "hello WORLD"), ("t3", "Goodbye moon.")]
+    assert find_clusters(docs) == [Cluster("t1", ["t1", "t2"], {"t1": 1.0, "t2": 1.0})]
+
+
+def test_refusals():
+    with pytest.raises(ConfigError):
+        find_clusters([("a", "x y z"), ("a", "x y z")])
+    with pytest.raises(ConfigError, match="keep"):
+        find_clusters([], NearDupOptions(keep="newest"))
+    with pytest.raises(ConfigError):
+        find_clusters([], NearDupOptions(threshold=1.5))
