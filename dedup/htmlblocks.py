@@ -47,9 +47,16 @@ class Block:
         return self.link_chars / max(1, len(self.text.replace("\n", "")))
 
 
+def repair(html: str) -> str:
+    """Close a `<title>` that is never closed: parsers read the rest of the page as its text."""
+    if re.search(r"<title\b", html[:65536], re.I) and not re.search(r"</title\s*>", html, re.I):
+        return re.sub(r"(<title\b[^>]*>[^<]*)", r"\1</title>", html, count=1, flags=re.I)
+    return html
+
+
 def parse(html: str) -> BeautifulSoup:
     """Parse with lxml through BeautifulSoup and drop scripts, styles, comments and other non-text."""
-    soup = BeautifulSoup(html, "lxml")
+    soup = BeautifulSoup(html.replace("\x00", ""), "lxml")
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, (Comment, Declaration, Doctype, ProcessingInstruction))):

@@ -15,7 +15,7 @@ import re
 import warnings
 
 from dedup.errors import InputError
-from dedup.htmlblocks import WORD_RE, Block, blocks, inside, main_blocks, parse, render
+from dedup.htmlblocks import WORD_RE, Block, blocks, inside, main_blocks, parse, render, repair
 
 META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 HTML_HINT_RE = re.compile(r"<\s*(!doctype|html|head|body|p|div|br|span|a|h[1-6]|li|table|article|meta|title)\b", re.I)
@@ -85,6 +85,7 @@ def extract_main_text(html: str | bytes, url: str | None = None) -> str:
         raise InputError("empty HTML input", path=url, hint="pass the page's bytes or text")
     if not HTML_HINT_RE.search(text[:65536]):
         raise InputError("input is not HTML (no tags found)", path=url, hint="pass an HTML page")
+    text = repair(text)
     soup = parse(text)
     dom = blocks(soup)
     chosen = _aligned(_trafilatura_blocks(text, url), dom)
@@ -205,7 +206,7 @@ def _aligned(found: list[tuple[str, str]], dom: list[Block], recover: bool = Tru
     out: list[Item] = []
     last = None
     recover = recover and container is not None and sum(i is not None for i in matches) >= 3
-    for (tag, text), i in zip(found, matches):
+    for (tag, text), i in zip(found, matches, strict=True):
         density = 0.0
         if i is not None:
             if recover and last is not None and i > last + 1:

@@ -1,0 +1,186 @@
+"""Behaviour of `dedup.htmlextract` on small hand-written pages (tests/html/), English and Japanese."""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from dedup.errors import InputError
+from dedup.htmlblocks import blocks, main_blocks, parse, render
+from dedup.htmlextract import decode_html, extract_main_text
+
+PAGES = Path(__file__).parent / "html"
+
+
+def page(name: str) -> str:
+    """Text of one test page."""
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def ja_page(charset: str | None) -> str:
+    """The Japanese page with its `<meta charset>` set to `charset`, or removed when None."""
+    src = page("ja_article.html")
+    return src.replace("__CHARSET__", charset) if charset else src.replace('<meta charset="__CHARSET__">\n', "")
+
+
+JA_BODY = "港町の海岸沿いに建設されていた新しい図書館が、土曜日の朝に開館しました。"
+
+
+@pytest.fixture(scope="module")
+def en_text() -> str:
+    return extract_main_text(page("en_article.html"), url="https://example.org/library")
+
+
+def test_english_body_paragraphs_in_order(en_text):
+    first = en_text.index("The new library on the harbour front opened")
+    second = en_text.index("Mayor Ellen Fairweather cut the ribbon")
+    last = en_text.index("festival of sea stories")
+    assert first < second < last
+    assert "\n\nMayor Ellen Fairweather" in en_text  # paragraphs are separated by a blank line
+
+
+def test_english_markdown_markers(en_text):
+    lines = en_text.splitlines()
+    assert "## A building that moves with the sea" in lines
+    assert "- Opening hours are from nine in the morning until eight in the evening." in lines
+    items = [i for i, line in enumerate(lines) if line.startswith("- ")]
+    assert len(items) == 3 and items == list(range(items[0], items[0] + 3))  # one list, one item a line
+
+
+def test_br_split_paragraph_keeps_its_lines(en_text):
+    assert "Visitors can write to the library at:\n14 Quay Street\nHarbour Town\nHT1 2AB" in en_text
+
+
+@pytest.mark.parametrize("junk", [
+    "SCRIPTTEXT", "UA-000000", "font-family", "cookies", "Weather", "Share on Facebook",
+    "boat insurance", "Related stories", "Fish market", "grandchildren", "waste of money",
+    "All rights reserved", "Privacy policy",
+])
+def test_english_furniture_is_gone(en_text, junk):
+    assert junk not in en_text
+
+
+def test_headline_repeating_the_title_is_not_body(en_text):
+    assert "Harbour Town Opens New Tidal Library" not in en_text
+    assert not en_text.startswith("#")
+
+
+@pytest.mark.parametrize("charset,codec", [("utf-8", "utf-8"), ("Shift_JIS", "shift_jis"), ("EUC-JP", "euc-jp")])
+def test_japanese_bytes_with_declared_charset(charset, codec):
+    text = extract_main_text(ja_page(charset).encode(codec))
+    assert text.startswith(JA_BODY)
+    assert "開館時間は午前九時から午後八時までです。\n毎週月曜日は休館日です。\n駐車場は港の東側にあります。" in text
+    assert "## 潮の満ち引きとともに動く建物" in text.splitlines()
+    for junk in ("クッキー", "ホーム", "ツイート", "関連記事", "防波堤", "孫と一緒", "海辺新聞社", "広告スクリプト"):
+        assert junk not in text
+
+
+@pytest.mark.parametrize("codec", ["shift_jis", "euc-jp"])
+def test_japanese_bytes_without_declaration_are_detected(codec):
+    src = ja_page(None)
+    assert decode_html(src.encode(codec)) == src
+    assert JA_BODY in extract_main_text(src.encode(codec))
+
+
+def test_wrong_declaration_falls_back_to_detection():
+    src = ja_page("utf-8")  # declares UTF-8 ...
+    assert decode_html(src.encode("euc-jp")) == src  # ... but the bytes are EUC-JP
+
+
+def test_shift_jis_label_decodes_windows_extensions():
+    src = ja_page("Shift_JIS").replace("三年間", "①三年間～")  # characters only cp932 maps
+    assert "①三年間～" in decode_html(src.encode("cp932"))
+
+
+def test_bom_wins_over_declaration():
+    src = ja_page("shift_jis")
+    assert decode_html(codecs.BOM_UTF8 + src.encode("utf-8")) == src
+    assert decode_html(codecs.BOM_UTF16_LE + src.encode("utf-16-le")) == src
+
+
+def test_http_equiv_charset():
+    src = ja_page(None).replace("<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=EUC-JP">')
+    assert decode_html(src.encode("euc-jp")) == src
+
+
+def test_repeated_paragraph_kept_and_repeated_widget_dropped():
+    text = extract_main_text(page("en_repeated.html"))
+    refrain = "Keep the lamp lit, keep the glass clean, and the ships will find their way home."
+    assert text.count(refrain) == 2
+    assert text.index("Fishermen in the village") < text.rindex(refrain) < text.index("He now lives in a cottage")
+    assert "Share this story" not in text and "newsletter" not in text
+
+
+def test_malformed_html_gives_best_effort():
+    text = extract_main_text(page("malformed.html"))
+    assert "its tags are left open all over the place" in text
+    assert "with bold text that never ends" in text
+    assert "unclosed link and a stray closing tag" in text
+
+
+def test_unclosed_title_does_not_swallow_the_page():
+    html = "<html><head><title>Lost title<body><p>The body survives an unclosed title element.</p></body></html>"
+    assert extract_main_text(html) == "The body survives an unclosed title element."
+
+
+@pytest.mark.parametrize("opener,closer", [("<div>", "</div>"), ("<span><b>", ""), ("<ul><li>", "")])
+def test_deeply_nested_5000_levels_does_not_crash(opener, closer):
+    html = ("<html><body><p>A paragraph stands before the deep nesting starts.</p>"
+            + opener * 5000 + "deep text" + closer * 5000 + "</body></html>")
+    text = extract_main_text(html)
+    assert "A paragraph stands before the deep nesting starts." in text
+
+
+def test_nul_bytes_and_stray_markup_do_not_crash():
+    html = "<html><body><p>A\x00B sentence with a NUL byte</p></b></i><p>and <<< broken >>> text</p></body></html>"
+    text = extract_main_text(html.encode("utf-8"))
+    assert "AB sentence with a NUL byte" in text and "broken" in text
+
+
+@pytest.mark.parametrize("bad", ["", "   \n ", b"", b"\xef\xbb\xbf", "just a plain sentence, no markup at all",
+                                 b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"])
+def test_empty_or_non_html_raises_input_error(bad):
+    with pytest.raises(InputError):
+        extract_main_text(bad, url="page.html")
+
+
+def test_input_error_names_the_url():
+    with pytest.raises(InputError) as err:
+        extract_main_text("plain words", url="https://example.org/a")
+    assert err.value.path == "https://example.org/a" and "not HTML" in str(err.value)
+
+
+def test_tiny_fragment_is_html_not_an_error():
+    html = "<nav><a href='/'>Home</a> <a href='/a'>About</a></nav><p>Short page text here.</p><footer>Foot</footer>"
+    assert extract_main_text(html) == "Short page text here."
+
+
+def test_own_scoring_prefers_prose_over_link_lists():
+    html = ("<body><div id='side'><p><a href='/1'>Teaser one, with a comma</a></p><p><a href='/2'>Teaser two</a></p>"
+            "</div><div id='story'>" + "".join(f"<p>Sentence {i}, with commas, long enough to count as prose here.</p>"
+                                               for i in range(4)) + "</div></body>")
+    chosen = main_blocks(blocks(parse(html)))
+    assert [b.text[:10] for b in chosen] == [f"Sentence {i}" for i in range(4)]
+
+
+def test_blocks_mark_furniture_and_links():
+    found = {b.text: b for b in blocks(parse(page("en_article.html")))}
+    assert found["Home"].furniture and found["Home"].link_density == 1.0
+    assert not found["Local engineers tested the pontoons through two winters of storms, and the council says the "
+                     "structure has never moved more than a few centimetres in a single hour."].furniture
+
+
+def test_render_layout():
+    out = render([("h1", "Top"), ("p", "One\ntwo"), ("li", "a"), ("li", "b"), ("h4", "Deep"), ("p", "End")])
+    assert out == "# Top\n\nOne\ntwo\n\n- a\n- b\n\n### Deep\n\nEnd"
+
+
+def test_furniture_classes_inside_the_story_are_dropped():
+    html = ("<body><div id='story'><p>The ferry timetable changes next week, with earlier sailings on weekdays.</p>"
+            "<div class='cookie-banner'><p>We use cookies, and partners, to measure traffic, please accept.</p></div>"
+            "<div class='share-bar'><p>Share this, tell your friends, spread the word today.</p></div>"
+            "<p>Weekend sailings stay the same, and fares will not rise, the operator said.</p></div></body>")
+    text = extract_main_text(html)
+    assert "ferry timetable" in text and "Weekend sailings" in text
+    assert "cookies" not in text and "Share this" not in text
