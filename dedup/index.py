@@ -241,6 +241,8 @@ class RedisIndex(Index):
         self.spec = spec
         try:
             import redis
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
         except ImportError as exc:
             raise IndexError_("the Python Redis client is not installed", path=spec, hint="pip install redis") from exc
         self._conf, prefix = _redis_config(spec)
@@ -248,8 +250,8 @@ class RedisIndex(Index):
         self._redis = redis.Redis(**self._conf)
         self._lsh = None
         self._perms = None
-        with _redis_errors(spec):
-            self._redis.ping()
+        with _redis_errors(spec):  # a client without retries, so a server that is down fails at once
+            redis.Redis(**self._conf, retry=Retry(NoBackoff(), 0)).ping()
 
     def _load_params(self) -> dict | None:
         with _redis_errors(self.spec):

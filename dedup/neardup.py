@@ -245,6 +245,9 @@ def find_clusters(docs: list[tuple[str, str]], options: NearDupOptions | None = 
     doc_id to a date/order key.  With an index, its parameters must match the
     options (else `IndexError_`), and the run's documents are added to it after
     the search (a doc_id already stored is replaced: it is the same document).
+    A stored document joins a cluster only as a verified near-duplicate of one
+    of this run's documents; links among stored documents are not re-checked
+    (the run that stored them reported them), so every cluster has a new member.
     """
     opts = options or NearDupOptions()
     _validate(opts)
