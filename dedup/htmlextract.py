@@ -100,7 +100,7 @@ def _trafilatura_blocks(html: str, url: str | None) -> list[tuple[str, str]]:
     """trafilatura's blocks, from its precision mode unless that kept under half of no-fallback mode.
 
     favor_precision drops much of the trailing boilerplate trafilatura otherwise keeps; when it
-    loses most of the text it has cut the article itself, so the fuller result wins.
+    loses most of the prose it has cut the article itself, so the fuller result wins.
     """
     try:
         import trafilatura
@@ -117,9 +117,12 @@ def _trafilatura_blocks(html: str, url: str | None) -> list[tuple[str, str]]:
                 xml = None
         runs.append(_xml_blocks(xml) if xml else [])
     precise, full = runs
-    if sum(len(t) for _, t in precise) >= 0.5 * sum(len(t) for _, t in full):
-        return precise
-    return full
+    return precise if _prose_chars(precise) >= 0.5 * _prose_chars(full) else full
+
+
+def _prose_chars(found: list[tuple[str, str]]) -> int:
+    """Characters in blocks that read as prose: a run of menu words without punctuation does not count."""
+    return sum(len(t) for _, t in found if len(PUNCT_RE.findall(t)) * 30 >= len(_key(t)))
 
 
 def _xml_blocks(xml: str) -> list[tuple[str, str]]:
