@@ -145,11 +145,25 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, qui
               help="Write the self-contained HTML report to FILE.")
 def report(paths, json_path, html_path, quiet, **kw) -> None:
     """Analyse PATH... and report what cleaning would do, without writing cleaned files."""
+    from .report import build_report, report_json
+    from .report_html import render_html
+    from .writer import write_atomic
+
     options = build_options(kw)
     result = execute(paths, options, quiet)
     errors = list(result.errors)
-    if json_path == "-":
-        sys.stdout.write(provenance_text(result))
+    if json_path or html_path:
+        data = build_report(result, errors)
+        try:
+            if json_path == "-":
+                sys.stdout.write(report_json(data))
+                sys.stdout.flush()
+            elif json_path:
+                write_atomic(Path(json_path), report_json(data))
+            if html_path:
+                write_atomic(html_path, render_html(data))
+        except DedupError as exc:
+            errors.append(exc)
     report_errors(errors)
     if not quiet:
         _summary(result, errors)
@@ -157,16 +171,24 @@ def report(paths, json_path, html_path, quiet, **kw) -> None:
 
 
 def _write_reports(result: RunResult, outdir: Path, errors: list[DedupError]) -> None:
-    """The JSON and HTML reports next to the cleaned files (see report.py)."""
+    """The JSON and HTML reports next to the cleaned files (see report.py); a write failure joins `errors`."""
+    from .report import HTML_NAME, JSON_NAME, build_report, report_json
+    from .report_html import render_html
+    from .writer import write_atomic
+
+    data = build_report(result, errors)
+    for name, render in ((JSON_NAME, report_json), (HTML_NAME, render_html)):
+        try:
+            write_atomic(outdir / name, render(data))
+        except DedupError as exc:
+            errors.append(exc)
 
 
 def _summary(result: RunResult, errors: list[DedupError]) -> None:
-    docs = len(result.outcomes)
-    chars_in = sum(o.result.provenance.chars_in for o in result.outcomes)
-    chars_out = sum(o.result.provenance.chars_out for o in result.outcomes)
-    dups = sum(1 for o in result.outcomes if o.duplicate_of)
-    click.echo(f"dedup: {docs} documents, {chars_in} → {chars_out} characters, {dups} near-duplicate copies, "
-               f"{len(errors)} errors", err=True)
+    """The compact per-document table on stderr (see report.summary_table)."""
+    from .report import print_summary
+
+    print_summary(result, errors)
 
 
 if __name__ == "__main__":
