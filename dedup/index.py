@@ -165,9 +165,17 @@ class SQLiteIndex(Index):
     def _after_bind(self) -> None:
         """Nothing to set up: band keys are computed from `params` on demand."""
 
+    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+        """Run one query, turning SQLite failures into IndexError_."""
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise IndexError_(f"cannot read the SQLite index: {exc}", path=self.spec,
+                              hint="the file may be damaged; remove it to start a new index") from exc
+
     def _load_params(self) -> dict | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key='params'").fetchone()
-        return json.loads(row[0]) if row else None
+        rows = self._read("SELECT value FROM meta WHERE key='params'")
+        return json.loads(rows[0][0]) if rows else None
 
     def _store_params(self, params: dict) -> None:
         self._write([("INSERT OR IGNORE INTO meta VALUES ('params', ?)", [(_params_json(params),)])])
@@ -176,33 +184,33 @@ class SQLiteIndex(Index):
             raise _mismatch(stored, params, self.spec)
 
     def _add_batch(self, docs: list[StoredDoc]) -> None:
-        ids = [(d.doc_id,) for d in docs]
+        """Upsert the documents and their band keys; a replaced document keeps its sequence number."""
         rows = [(d.doc_id, d.chars, json.dumps(d.order), d.signature.astype("<u8").tobytes(),
                  d.shingles.astype("<u8").tobytes()) for d in docs]
         bands = [(b, k, d.doc_id) for d in docs for b, k in enumerate(self.band_keys(d.signature))]
-        self._write([("DELETE FROM bands WHERE doc_id=?", ids), ("DELETE FROM docs WHERE doc_id=?", ids),
-                     ("INSERT INTO docs (doc_id, chars, ord, signature, shingles) VALUES (?,?,?,?,?)", rows),
+        self._write([("DELETE FROM bands WHERE doc_id=?", [(d.doc_id,) for d in docs]),
+                     ("INSERT INTO docs (doc_id, chars, ord, signature, shingles) VALUES (?,?,?,?,?) "
+                      "ON CONFLICT(doc_id) DO UPDATE SET chars=excluded.chars, ord=excluded.ord, "
+                      "signature=excluded.signature, shingles=excluded.shingles", rows),
                      ("INSERT INTO bands VALUES (?,?,?)", bands)])
 
     def candidates(self, signature: np.ndarray) -> set[str]:
         found: set[str] = set()
         for band, key in enumerate(self.band_keys(signature)):
-            rows = self._db.execute("SELECT doc_id FROM bands WHERE band=? AND key=?", (band, key))
-            found.update(r[0] for r in rows)
+            found.update(r[0] for r in self._read("SELECT doc_id FROM bands WHERE band=? AND key=?", (band, key)))
         return found
 
     def fetch(self, doc_ids: set[str]) -> dict[str, StoredDoc]:
         out: dict[str, StoredDoc] = {}
         for doc_id in sorted(doc_ids):
-            row = self._db.execute("SELECT seq, chars, ord, signature, shingles FROM docs WHERE doc_id=?",
-                                   (doc_id,)).fetchone()
-            if row:
-                out[doc_id] = StoredDoc(doc_id, row[1], json.loads(row[2]), np.frombuffer(row[3], "<u8"),
-                                        np.frombuffer(row[4], "<u8"), seq=row[0])
+            for seq, chars, order, sig, shingles in self._read(
+                    "SELECT seq, chars, ord, signature, shingles FROM docs WHERE doc_id=?", (doc_id,)):
+                out[doc_id] = StoredDoc(doc_id, chars, json.loads(order), np.frombuffer(sig, "<u8"),
+                                        np.frombuffer(shingles, "<u8"), seq=seq)
         return out
 
     def __len__(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        return self._read("SELECT COUNT(*) FROM docs")[0][0]
 
     def close(self) -> None:
         self._db.close()
@@ -287,14 +295,24 @@ class RedisIndex(Index):
             with self._lsh.insertion_session() as session:
                 for k, d in zip(keys, docs, strict=True):
                     session.insert(k, self._minhash(d.signature), check_duplication=False)
-            first = self._redis.incrby(self._key("seq"), len(docs)) - len(docs) + 1
+            seqs = self._seqs(docs)
             pipe = self._redis.pipeline(transaction=True)
-            for i, d in enumerate(docs):
+            for d in docs:
                 pipe.hset(self._key("doc:" + d.doc_id), mapping={
-                    "seq": first + i, "chars": d.chars, "ord": json.dumps(d.order),
+                    "seq": seqs[d.doc_id], "chars": d.chars, "ord": json.dumps(d.order),
                     "signature": d.signature.astype("<u8").tobytes(), "shingles": d.shingles.astype("<u8").tobytes()})
                 pipe.sadd(self._key("ids"), d.doc_id)
             pipe.execute()
+
+    def _seqs(self, docs: list[StoredDoc]) -> dict[str, int]:
+        """Sequence numbers: a replaced document keeps its own, new ones get the next free."""
+        pipe = self._redis.pipeline(transaction=False)
+        for d in docs:
+            pipe.hget(self._key("doc:" + d.doc_id), "seq")
+        old = {d.doc_id: int(v) for d, v in zip(docs, pipe.execute(), strict=True) if v is not None}
+        fresh = [d.doc_id for d in docs if d.doc_id not in old]
+        first = self._redis.incrby(self._key("seq"), len(fresh)) - len(fresh) + 1 if fresh else 0
+        return {**old, **{doc_id: first + i for i, doc_id in enumerate(fresh)}}
 
     def candidates(self, signature: np.ndarray) -> set[str]:
         with _redis_errors(self.spec):

@@ -20,6 +20,8 @@ import numpy as np
 import xxhash
 from datasketch import MinHash
 
+from dedup import textnorm
+
 SCHEME = "affine64"
 _CHUNK = 2048  # shingles per block when building signatures (bounds memory to CHUNK*num_perm*8 bytes)
 _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -30,6 +32,12 @@ def hash_shingles(shingles: Iterable[str], seed: int) -> np.ndarray:
     """Sorted, unique uint64 xxh64 hashes of the shingles (the compact exact set)."""
     values = [xxhash.xxh64_intdigest(s.encode("utf-8"), seed=seed) for s in shingles]
     return np.unique(np.array(values, dtype=np.uint64))
+
+
+def sketch(text: str, char_ngram: int, word_ngram: int, seed: int, perms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(shingle hashes, signature) of a text, with `dedup.textnorm.shingles` (char n-grams for CJK, else words)."""
+    hashes = hash_shingles(textnorm.shingles(text, char_ngram, word_ngram), seed)
+    return hashes, signature(hashes, perms)
 
 
 def permutations(num_perm: int, seed: int) -> np.ndarray:
@@ -81,3 +89,12 @@ def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     inter = np.intersect1d(a, b, assume_unique=True).size
     union = a.size + b.size - inter
     return inter / union, inter / min(a.size, b.size)
+
+
+def similarity(a: np.ndarray, b: np.ndarray, min_size_ratio: float) -> float:
+    """max(Jaccard, containment) of two shingle-hash sets; containment only for similar sizes."""
+    jac, cont = overlap(a, b)
+    small, large = sorted((a.size, b.size))
+    if large == 0 or small / large < min_size_ratio:
+        return jac
+    return max(jac, cont)

@@ -39,9 +39,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from datasketch import MinHashLSH
 
-from dedup import minhash, textnorm
+from dedup import minhash
 from dedup.errors import ConfigError
 from dedup.index import FORMAT, Index, StoredDoc
+from dedup.minhash import similarity
 
 KEEP_RULES = ("longest", "first")
 
@@ -146,15 +147,6 @@ def rank(doc: _Doc, keep: str) -> tuple:
     return (doc.tier, -doc.chars, _order_sort(doc.order), doc.pos, doc.doc_id)
 
 
-def similarity(a: np.ndarray, b: np.ndarray, min_size_ratio: float) -> float:
-    """max(Jaccard, containment) of two shingle-hash sets; containment only for similar sizes."""
-    jac, cont = minhash.overlap(a, b)
-    small, large = sorted((a.size, b.size))
-    if large == 0 or small / large < min_size_ratio:
-        return jac
-    return max(jac, cont)
-
-
 def _prepare(docs: list[tuple[str, str]], opts: NearDupOptions, order: dict, perms: np.ndarray) -> list[_Doc]:
     """Shingle, hash and sign the run's documents; drop those without shingles."""
     seen: set[str] = set()
@@ -163,11 +155,10 @@ def _prepare(docs: list[tuple[str, str]], opts: NearDupOptions, order: dict, per
         if doc_id in seen:
             raise ConfigError(f"doc_id {doc_id!r} given twice", hint="doc_ids must be unique within a run")
         seen.add(doc_id)
-        hashes = minhash.hash_shingles(textnorm.shingles(text, opts.char_ngram, opts.word_ngram), opts.seed)
+        hashes, sig = minhash.sketch(text, opts.char_ngram, opts.word_ngram, opts.seed, perms)
         if hashes.size:
             chars = sum(1 for ch in text if not ch.isspace())
-            out.append(_Doc(doc_id, chars, order_value(order.get(doc_id)), pos, 1, hashes,
-                            minhash.signature(hashes, perms)))
+            out.append(_Doc(doc_id, chars, order_value(order.get(doc_id)), pos, 1, hashes, sig))
     return out
 
 

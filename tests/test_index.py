@@ -190,3 +190,46 @@ def test_sqlite_index_survives_a_run_killed_mid_write(tmp_path):
     assert all(any(set(c.members) <= set(e.members) for e in expected) for c in clusters)
     clustered_new = {m for c in clusters for m in c.members if m in new_ids}
     assert clustered_new == {m for e in expected for m in e.members if m in new_ids}
+
+
+def test_replaced_document_keeps_its_place_in_path_order(spec):
+    docs = base_articles()[:3]
+    with open_index(spec) as index:
+        find_clusters(docs, index=index)
+        before = {k: v.seq for k, v in index.fetch({d[0] for d in docs}).items()}
+        find_clusters([docs[0]], index=index)
+        after = {k: v.seq for k, v in index.fetch({d[0] for d in docs}).items()}
+        assert len(index) == 3
+    assert before == after and sorted(before.values()) == list(before.values())
+
+
+_LOOPING_WRITER = textwrap.dedent("""
+    import sys
+    from dedup.index import open_index
+    from dedup.neardup import find_clusters
+
+    index = open_index(sys.argv[1])
+    for run in range(10_000):
+        words = lambda j: " ".join(f"w{run}x{j}y{k}" for k in range(300))
+        find_clusters([(f"r{run}/d{j}", words(j)) for j in range(25)], index=index)
+        print(run, flush=True)
+""")
+
+
+def test_sqlite_index_usable_after_sigkill_at_any_moment(tmp_path):
+    """A writer killed from outside while it keeps writing leaves whole runs only."""
+    path = str(tmp_path / "index.sqlite")
+    proc = subprocess.Popen([sys.executable, "-c", _LOOPING_WRITER, path], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    for _ in range(3):
+        assert proc.stdout.readline(), "writer died before committing three runs"
+    proc.kill()
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    with open_index(path) as index:
+        n = len(index)
+        assert n >= 75 and n % 25 == 0
+        bands = index._read("SELECT COUNT(DISTINCT doc_id) FROM bands")[0][0]
+        assert bands == n  # every stored document has its LSH band keys, and no orphan keys
+        text = " ".join(f"w0x3y{k}" for k in range(300))
+        [cluster] = find_clusters([("again", text)], index=index)
+    assert cluster.keep == "r0/d3" and cluster.members == ["r0/d3", "again"]
