@@ -33,12 +33,13 @@ class RepairOptions:
 
     near_units: int = 3          # a copy at most this many sentences back is "near"
     near_min_chars: int = 30     # ...and needs this much text plus a run or a restart signal
-    adjacent_min_chars: int = 30  # a full sentence repeated right after itself
+    adjacent_min_chars: int = 12  # a sentence or title repeated right after itself
     min_key_chars: int = 6       # shorter pieces ("User:", "1.") are never treated as repeats
-    restart_min_chars: int = 12  # after a chunk marker or a leading "..."
+    restart_min_chars: int = 12  # after a chunk marker or a leading "...", a copy this near...
+    restart_window: int = 12     # ...(in sentences) needs no run of repeats after it
     run_min_units: int = 3       # a far copy needs a run: this many sentences and...
-    run_min_chars: int = 60      # ...this many characters, or
-    long_run_chars: int = 120    # two sentences with this many characters
+    run_min_chars: int = 80      # ...this many informative characters (two sentences far apart are kept)
+    formulaic_chars: int = 12    # what a sentence must have beyond this to count as evidence
     heading_window: int = 10     # a heading repeated within this many sentences is dropped
     lookahead: int = 6
     max_gap: int = 2
@@ -113,24 +114,34 @@ class Merge:
 
     def strong(self, i: int, item: Item, p: int, best: Match) -> bool:
         o = self.options
-        units, chars = self.run_after(i, p)
-        total = chars + min(len(item.key), len(best.item.key)) * best.similarity
+        units, chars, informative = self.run_after(i, p)
+        own = min(len(item.key), len(best.item.key)) * best.similarity
+        total = chars + own
+        informative += max(0.0, own - o.formulaic_chars)
         units += 1
         distance = self.cursor - p
         restart = item.restart or item.first_unit.chunk_start or textnorm.starts_with_ellipsis(item.text)
-        if distance == 0 and total >= o.adjacent_min_chars:
+        if distance == 0 and total >= o.adjacent_min_chars and (best.similarity == 1.0 or best.contained):
             return True
         if 0 < distance <= o.near_units and total >= o.near_min_chars and (units > 1 or restart):
             return True
-        if restart and total >= o.restart_min_chars:
+        if restart and total >= o.restart_min_chars and 0 <= distance <= o.restart_window:
             return True
-        return (units >= o.run_min_units and total >= o.run_min_chars) or (units >= 2 and total >= o.long_run_chars)
+        return units >= o.run_min_units and informative >= o.run_min_chars
 
-    def run_after(self, i: int, p: int) -> tuple[int, float]:
-        """How many of the next stream items repeat the copies after position p, in order."""
-        last, units, chars, gaps = p, 0, 0.0, 0
+    def run_after(self, i: int, p: int) -> tuple[int, float, float]:
+        """How many of the next stream items repeat the copies after position p, in order.
+
+        Returns (sentences, characters, informative characters): the last counts
+        only what each sentence has beyond `formulaic_chars`, so a run of short
+        formulaic pieces (reference entries, "Retrieved 2025-12-26.") is weak.
+        """
+        last, units, chars, gaps, informative = p, 0, 0.0, 0, 0.0
         for item in self.stream[i + 1 : i + 1 + self.options.lookahead]:
-            hits = [(self.order.position(m.item), m) for m in self.matcher.candidates(item)]
+            if len(item.key) < self.options.min_key_chars:
+                hits = []
+            else:
+                hits = [(self.order.position(m.item), m) for m in self.matcher.candidates(item)]
             hits = [(q, m) for q, m in hits if last < q <= last + 3]
             if not hits:
                 gaps += 1
@@ -138,8 +149,10 @@ class Merge:
                     break
                 continue
             q, m = min(hits, key=lambda h: h[0])
-            units, chars, last, gaps = units + 1, chars + min(len(item.key), len(m.item.key)) * m.similarity, q, 0
-        return units, chars
+            size = min(len(item.key), len(m.item.key)) * m.similarity
+            units, chars, last, gaps = units + 1, chars + size, q, 0
+            informative += max(0.0, size - self.options.formulaic_chars)
+        return units, chars, informative
 
     def take_repeat(self, item: Item, p: int, best: Match) -> None:
         """`item` repeats the copy at p: drop it, or let it replace that copy when more complete."""

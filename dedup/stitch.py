@@ -155,17 +155,24 @@ def _glue(left: str, right: str, vocabulary: set[str]) -> str:
 
 def _prefix_target(item: Item, items: list[Item], i: int, placed: list[Item], at_marker: bool,
                    options: StitchOptions) -> Item | None:
-    """A later (or earlier) piece that starts with all of `item`: the full sentence it was cut from."""
-    need = 1 if at_marker else options.min_prefix_fragment
-    if len(item.key) < need:
-        return None
+    """A later (or earlier) piece that starts with all of `item`: the full sentence it was cut from.
+
+    After a marker any length will do within the next chunk.  Without a marker
+    a short piece must be completed within the next few pieces (a restart one
+    sentence back); a longer one may be completed further on.
+    """
     horizon = len(items) if at_marker else min(len(items), i + 40)
     chunk = items[i + 1].first_unit.chunk if i + 1 < len(items) else None
-    for other in items[i + 1:horizon]:
+    for j in range(i + 1, horizon):
+        other = items[j]
         if at_marker and other.first_unit.chunk != chunk:
             break
-        if len(other.key) > len(item.key) and other.key.startswith(item.key):
+        close = at_marker or j - i <= 3
+        need = 2 if close else options.min_prefix_fragment
+        if len(item.key) >= need and len(other.key) > len(item.key) and other.key.startswith(item.key):
             return other
+    if len(item.key) < (1 if at_marker else options.min_prefix_fragment):
+        return None
     for other in reversed(placed):
         if len(other.key) > len(item.key) and other.key.startswith(item.key):
             return other
