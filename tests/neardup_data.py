@@ -23,12 +23,12 @@ DATA = Path(__file__).parent / "data" / "neardup"
 ARTICLES = DATA / "articles"
 SEEDS = DATA / "seeds"
 
-_EN_HEADERS = ["Syndicated from the Valley Courier", "NEWSWIRE | Regional edition", "Posted by staff writer - 3 min read"]
-_EN_FOOTERS = ["Copyright the Valley Courier. Reproduced with permission.",
-               "Share this story. Sign up for our morning newsletter.", "Comments are closed for this article."]
-_JA_HEADERS = ["【配信記事】地域ニュースネット", "ニュース速報｜地方版", "この記事は提携メディアから配信されています"]
-_JA_FOOTERS = ["無断転載を禁じます。記事の内容は配信時点のものです。", "この記事をシェアする　関連記事を読む",
-               "ご意見・ご感想は編集部までお寄せください。"]
+_EN_HEADERS = ("Syndicated from the Valley Courier", "NEWSWIRE | Regional edition", "Posted by staff writer - 3 min read")
+_EN_FOOTERS = ("Copyright the Valley Courier. Reproduced with permission.",
+               "Share this story. Sign up for our morning newsletter.", "Comments are closed for this article.")
+_JA_HEADERS = ("【配信記事】地域ニュースネット", "ニュース速報｜地方版", "この記事は提携メディアから配信されています")
+_JA_FOOTERS = ("無断転載を禁じます。記事の内容は配信時点のものです。", "この記事をシェアする　関連記事を読む",
+               "ご意見・ご感想は編集部までお寄せください。")
 _EN_LETTERS = "etaoinshrdlucmfwypvbgk"
 _JA_CHARS = "のにはをたがでてとしれさあいうえおかきくけこ市町人日本年月"
 
