@@ -135,7 +135,7 @@ def best_container(items: list[Block]) -> Tag | None:
         if b.furniture or len(b.text) < 25 or b.link_density > 0.5:
             continue
         weight = (1 + b.text.count(",") + b.text.count("、") + min(len(b.text) / 100, 3)) * (1 - b.link_density)
-        for depth, parent in enumerate([b.element, *_ancestors(b.element)]):
+        for depth, parent in enumerate(_ancestors(b.element)):
             scores[id(parent)] = scores.get(id(parent), 0.0) + weight / (1 + depth)
             tags[id(parent)] = parent
     if not scores:

@@ -104,7 +104,8 @@ def _trafilatura_blocks(html: str, url: str | None) -> list[tuple[str, str]]:
     """
     try:
         import trafilatura
-    except ImportError:  # optional at import time; our own DOM scoring still works
+    except ImportError as err:  # e.g. lxml>=5.2 without lxml_html_clean breaks justext, which trafilatura imports
+        warnings.warn(f"trafilatura unavailable ({err}); using DOM scoring only", RuntimeWarning, stacklevel=3)
         return []
     runs = []
     for options in ({"favor_precision": True}, {"no_fallback": True}):

@@ -184,3 +184,10 @@ def test_furniture_classes_inside_the_story_are_dropped():
     text = extract_main_text(html)
     assert "ferry timetable" in text and "Weekend sailings" in text
     assert "cookies" not in text and "Share this" not in text
+
+
+def test_trafilatura_is_importable():
+    """Without it (e.g. lxml_html_clean missing) extraction silently degrades to DOM scoring alone."""
+    import trafilatura
+
+    assert trafilatura.extract("<html><body><p>" + "A sentence about tides, boats and books. " * 20 + "</p></body></html>")
