@@ -28,6 +28,10 @@ def shared_options(func):
         click.argument("paths", nargs=-1, required=True),
         click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
                      help="Worker processes; output is identical whatever the number."),
+        click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="Run on this machine, or on a Dask cluster (same output; needs dedup[dask])."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler address (tcp://HOST:8786) for --engine dask; default: a local cluster."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr."),
         click.option("--marker", "markers", multiple=True, metavar="REGEX",
                      help="A chunk-marker pattern (repeatable); added to the defaults."),
@@ -42,7 +46,7 @@ def shared_options(func):
         click.option("--stdin-format", type=click.Choice(["text", "jsonl", "html"]), default="text",
                      show_default=True, help="Format of `-` (standard input)."),
         click.option("--no-near-duplicates", is_flag=True, help="Do not look for near-duplicate documents."),
-        click.option("--threshold", type=click.FloatRange(0.05, 1.0), default=0.7, show_default=True,
+        click.option("--threshold", type=click.FloatRange(0.05, 1.0), default=0.5, show_default=True,
                      help="Near-duplicate documents: minimum verified similarity."),
         click.option("--num-perm", type=click.IntRange(16, 1024), default=128, show_default=True,
                      help="Near-duplicate documents: MinHash permutations."),
@@ -64,7 +68,7 @@ def build_options(kw: dict) -> RunOptions:
         corpus=CorpusOptions(min_docs=kw["min_docs"]), boilerplate_from=kw["boilerplate_from"],
         near_duplicates=not kw["no_near_duplicates"],
         neardup=NearDupOptions(threshold=kw["threshold"], num_perm=kw["num_perm"], keep=kw["keep_rule"]),
-        index=kw["index_spec"],
+        index=kw["index_spec"], engine=kw["engine"], scheduler=kw["scheduler"],
     )
 
 

@@ -35,7 +35,7 @@ class RepairOptions:
     near_min_chars: int = 30     # ...and needs this much text plus a run or a restart signal
     adjacent_min_chars: int = 12  # a sentence or title repeated right after itself
     min_key_chars: int = 6       # shorter pieces ("User:", "1.") are never treated as repeats
-    restart_min_chars: int = 12  # after a chunk marker or a leading "...", a copy this near...
+    restart_min_chars: int = 8   # after a chunk marker or a leading "...", a copy this near...
     restart_window: int = 12     # ...(in sentences) needs no run of repeats after it
     run_min_units: int = 3       # a far copy needs a run: this many sentences and...
     run_min_chars: int = 80      # ...this many informative characters (two sentences far apart are kept)
@@ -109,6 +109,7 @@ class Merge:
         distance = self.cursor - p
         if item.kind in ("heading", "label") and best.similarity == 1.0 and 0 <= distance <= self.options.heading_window:
             self.dropped.extend(Dropped.all_of(item, Reason.DUPLICATE, "repeated_heading", best.item, 1.0))
+            item.replaced_by = best.item
             return
         self.place(item, best)
 
@@ -170,6 +171,7 @@ class Merge:
             return
         rule = "repeated_heading" if item.kind in ("heading", "label") else "repeated_section"
         self.dropped.extend(Dropped.all_of(item, Reason.DUPLICATE, rule, old, best.similarity))
+        item.replaced_by = old
 
     def place(self, item: Item, weak: Match | None) -> None:
         """Put `item` right after the cursor."""

@@ -71,6 +71,7 @@ def stitch_stream(items: list[Item], vocabulary: set[str], options: StitchOption
         target = _prefix_target(item, items, i, out, at_marker, options)
         if target is not None:
             dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", target))
+            item.replaced_by = target
             nxt.restart = True
             i += 1
             continue
@@ -89,6 +90,7 @@ def _join_overlap(item: Item, nxt: Item, at_marker: bool, options: StitchOptions
     if not (at_marker or ellipsis):
         if nxt.key.startswith(item.key) and len(item.key) >= options.min_prefix_fragment and len(nxt.key) > len(item.key):
             dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", nxt))
+            item.replaced_by = nxt
             nxt.inherit_position(item)
             return nxt
         return None
@@ -100,6 +102,7 @@ def _join_overlap(item: Item, nxt: Item, at_marker: bool, options: StitchOptions
         return None  # the next piece is all overlap: leave it to the repeat merge
     if k == len(item.key):
         dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", nxt))
+        item.replaced_by = nxt
         _drop_ellipsis(nxt, dropped)
         nxt.inherit_position(item)
         return nxt
