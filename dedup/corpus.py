@@ -46,11 +46,16 @@ def line_key(text: str) -> str:
 
 
 def regions(lines: list[str]) -> list[str]:
-    """head / body / foot for each non-blank line of one page."""
+    """head / body / foot for each non-blank line of one page.
+
+    The body runs from the first to the last line of running prose; what
+    stands before it (at most five lines) is the head, what follows the foot.
+    """
     n = len(lines)
-    long_lines = [i for i, ln in enumerate(lines) if len(ln.strip()) >= 100]
-    foot = long_lines[-1] + 1 if long_lines else int(n * 0.8)
-    head = min(3, max(1, n // 10)) if long_lines else 0
+    prose = [i for i, ln in enumerate(lines) if is_prose(ln)]
+    if not prose:
+        return ["body"] * n
+    head, foot = min(prose[0], 5), prose[-1] + 1
     return ["head" if i < head else ("foot" if i >= foot else "body") for i in range(n)]
 
 
@@ -176,6 +181,6 @@ def _verdict(text: str, share: float, where: Counter, options: CorpusOptions) ->
         return "corpus_edge_line"
     if _LINKISH.search(text):
         return "corpus_link_line"
-    if share >= options.common_share and len(text) <= 80:
+    if share >= options.common_share and edge >= 0.3 and len(text) <= 80:
         return "corpus_common_line"
     return None

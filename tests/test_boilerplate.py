@@ -1,0 +1,118 @@
+"""Site chrome: named in-document rules, the seeds' expectations, and the corpus pass."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dedup import clean_text
+from dedup.corpus import LearnedBoilerplate, learn
+from dedup.provenance import Action, Reason
+
+
+def expected_for(root):
+    return json.loads((root / "tests/data/seeds_expected.json").read_text(encoding="utf-8"))
+
+
+def norm(text: str) -> str:
+    import unicodedata
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"\*\*|__", "", unicodedata.normalize("NFKC", text))).strip()
+
+
+@pytest.mark.parametrize("name", ["000_a0e437c2507a7099.txt", "002_b7812c219839ba99.txt",
+                                  "003_bd22ce55d57d14e2.txt", "004_bfb715f660c159df.txt"])
+def test_seed_chrome_removed_and_content_kept(root, seeds_dir, name):
+    exp = expected_for(root)[name]
+    out = clean_text((seeds_dir / name).read_text(encoding="utf-8")).text
+    lines = {norm(x) for x in out.splitlines() if norm(x)}
+    flat = norm(out)
+    assert [r for r in exp.get("remove", []) if norm(r) in lines] == []
+    assert [k for k in exp.get("keep", []) if norm(k) not in flat] == []
+    for once in exp.get("once", []):
+        assert flat.count(norm(once)) == 1, once
+    for suffix in exp.get("no_line_endswith", []):
+        assert not [x for x in out.splitlines() if x.endswith(suffix)]
+    for prefix, n in exp.get("line_prefix_counts", {}).items():
+        assert sum(1 for x in out.splitlines() if x.startswith(prefix)) == n
+
+
+def rules_of(text: str) -> set[str]:
+    return {a.rule for a in clean_text(text).provenance.actions if a.reason == Reason.BOILERPLATE}
+
+
+def test_each_removal_names_its_rule():
+    text = ("Advertisements\n\nA title about rivers\n\nA title about rivers - River News\n\n" + "Body text. " * 30
+            + "\n\n*****\n\nShare this:\n\nLoading...\n")
+    assert {"ui_string", "title_with_site", "separator_line"} <= rules_of(text)
+
+
+def test_wiki_edit_links_stripped_only_when_they_recur():
+    wiki = "History edit\nThe town was founded in 1820.\nGeography edit\nIt lies on a river.\n"
+    out = clean_text(wiki).text
+    assert "History\n" in out and " edit" not in out
+    single = "You can always edit\nthe text later, said the editor.\n"
+    assert clean_text(single).text == single
+
+
+def test_chat_export_heading_merged_with_its_turn():
+    text = ("User: What is the capital of France? edit\nWhat is the capital of France?\n"
+            "Assistant: Paris is the capital… edit\nParis is the capital of France. It is also its largest city.\n")
+    out = clean_text(text).text
+    assert out.splitlines() == ["User: What is the capital of France?",
+                                "Assistant: Paris is the capital of France. It is also its largest city."]
+
+
+def test_toc_label_without_table_dropped_but_kept_with_a_list():
+    assert "目次" not in clean_text("目次\n\n本文はここから始まります。長い文章が続きます。\n").text
+    with_list = "目次\n- はじめに\n- まとめ\n\n本文はここから始まります。\n"
+    assert clean_text(with_list).text == with_list
+
+
+@pytest.mark.parametrize("text", [
+    "The word advertisements appears inside this sentence, so it stays.\n",
+    "防水\nWi-Fi\nBluetooth\n",
+    "Follow the river north until you reach the bridge, then turn left at the mill.\n",
+    "- 開発なき利活用\n- 世界標準から外れた国産志向\n",
+])
+def test_prose_and_lists_untouched(text):
+    assert clean_text(text).text == text
+
+
+def test_no_boilerplate_option_keeps_everything():
+    from dedup.clean import CleanOptions
+
+    text = "advertisements\n\nBody text here.\n"
+    assert clean_text(text, CleanOptions(boilerplate=False)).text == text
+
+
+def corpus_docs():
+    docs = []
+    for i in range(12):
+        paras = [f"Article {i} paragraph {j} talks about topic {i * 7 + j} in some detail, with facts." for j in range(4)]
+        features = ["防水", "Wi-Fi"] if i % 2 else []
+        body = "\n".join(paras[:2] + features + paras[2:])
+        docs.append((f"d{i}", f"Site Menu Home News\n{body}\n■関連リンク\nCopyright 20{10 + i} Example Corp\n"))
+    return docs
+
+
+def test_corpus_pass_learns_recurring_chrome_but_not_spec_items():
+    learned = learn(corpus_docs())
+    assert learned.rule_for("Copyright 2024 Example Corp", "foot")  # digits folded: a near-identical variant
+    assert learned.rule_for("■関連リンク", "foot")
+    assert learned.rule_for("防水", "body") is None
+    assert learned.rule_for("Wi-Fi", "body") is None
+
+
+def test_learned_boilerplate_round_trips_and_cleans_a_single_page(tmp_path):
+    learned = learn(corpus_docs())
+    path = tmp_path / "bp.json"
+    learned.save(path)
+    again = LearnedBoilerplate.load(path)
+    assert again.entries.keys() == learned.entries.keys()
+    page = "Site Menu Home News\nA new article body sentence that is long enough to count as prose here.\n" \
+           "Copyright 2031 Example Corp\n"
+    result = clean_text(page, learned=again)
+    assert "Copyright" not in result.text and "new article body" in result.text
+    assert any(a.action == Action.DROPPED and a.rule.startswith("corpus_") for a in result.provenance.actions)
