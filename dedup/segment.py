@@ -228,7 +228,7 @@ def build_units(
             for ps, pe in pieces:
                 us, ue = s + ps, s + pe
                 gap = text[prev_end:us]
-                sep = _gap_separator(gap)
+                sep = _gap_separator(gap) if units or not gap.strip() else ""
                 if prev_line in joins and line.index != prev_line and "\n" in sep:
                     sep = " "
                 if units and units[-1].chunk != chunk:
