@@ -18,6 +18,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .report import display_names
+
 TEMPLATES = Path(__file__).parent / "templates"
 PLOT_PIXELS = 360          # drawn size of a dot-plot
 MIN_DOT_PIXELS = 1.2       # a dot never shrinks below this many pixels
@@ -78,12 +80,14 @@ def environment() -> jinja2.Environment:
 
 
 def render_html(report: dict[str, Any]) -> str:
-    """The report as one HTML page (UTF-8 text)."""
+    """The report as one HTML page (UTF-8 text); tables name documents without their shared folder."""
     script = script_source()
     anchors = {d["id"]: f"doc-{i}" for i, d in enumerate(report["documents"])}
+    names = display_names(list(anchors) + [m["id"] for c in report["clusters"] for m in c["members"]])
     documents = [document_view(i, d) for i, d in enumerate(report["documents"])]
     template = environment().get_template("report.html.j2")
     return template.render(report=report, totals=report["totals"], documents=documents, anchors=anchors,
+                           names=names,
                            script=Markup(script),  # our own package file, not document text
                            script_hash=csp_hash(script), plot_pixels=PLOT_PIXELS)
 
