@@ -17,7 +17,7 @@ import warnings
 from dedup.errors import InputError
 from dedup.htmlblocks import WORD_RE, Block, blocks, inside, main_blocks, parse, render, repair
 
-META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
 HTML_HINT_RE = re.compile(r"<\s*(!doctype|html|head|body|p|div|br|span|a|h[1-6]|li|table|article|meta|title)\b", re.I)
 # Short lines that are boilerplate on any news or blog site: calls to action and credits.
 BOILERPLATE_RE = re.compile(
@@ -37,7 +37,7 @@ Item = tuple[str, str, float]  # (tag, text, link share)
 
 
 def decode_html(data: bytes) -> str:
-    """Decode page bytes: BOM first, then a `<meta charset>` / http-equiv declaration, then detection.
+    """Decode page bytes: BOM first, then a `<meta charset>` / http-equiv / `<?xml encoding>`, then detection.
 
     Japanese pages often come as Shift_JIS or EUC-JP; a declared charset is trusted only if the
     bytes decode with it, otherwise charset-normalizer guesses, and UTF-8 with replacement is last.
@@ -46,9 +46,9 @@ def decode_html(data: bytes) -> str:
                       (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(name, errors="replace")
-    match = META_CHARSET_RE.search(data[:4096])
+    match = META_CHARSET_RE.search(data[:16384])
     if match:
-        name = _codec(match.group(1).decode("ascii", "ignore"))
+        name = _codec((match.group(1) or match.group(2)).decode("ascii", "ignore"))
         if name:
             try:
                 return data.decode(name)
@@ -150,15 +150,14 @@ def _has_block_child(el) -> bool:
 
 
 def _xml_text(el) -> str:
-    """Text of one trafilatura element with `<lb/>` as a line break and spaces collapsed per line."""
+    """Text of one trafilatura element in reading order, `<lb/>` as a line break, spaces collapsed per line."""
+    from lxml import etree
     pieces = []
-    for node in el.iter():
-        if node is not el and node.tag == "lb":
-            pieces.append("\n")
-        if node.text and node is el or (node is not el and node.text):
-            pieces.append(node.text if node.tag != "cell" else node.text + " ")
-        if node is not el and node.tail:
-            pieces.append(node.tail)
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            pieces.append("\n" if node.tag == "lb" else node.text or "")
+        elif node is not el:
+            pieces.append((" " if node.tag == "cell" else "") + (node.tail or ""))
     lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
     return "\n".join(line for line in lines if line)
 

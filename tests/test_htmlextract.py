@@ -191,3 +191,16 @@ def test_trafilatura_is_importable():
     import trafilatura
 
     assert trafilatura.extract("<html><body><p>" + "A sentence about tides, boats and books. " * 20 + "</p></body></html>")
+
+
+def test_xml_declaration_names_the_encoding():
+    src = '<?xml version="1.0" encoding="Shift_JIS"?><html><body><p>日本語の本文①</p></body></html>'
+    assert decode_html(src.encode("cp932")) == src
+
+
+def test_inline_markup_keeps_reading_order():
+    para = ("The <b>harbour <i>master</i> said</b> that the <a href='/t'>tide tables</a> will change, "
+            "and <em>every</em> skipper agreed. ")
+    html = "<html><body><article>" + "".join(f"<p>{i}. {para}</p>" for i in range(6)) + "</article></body></html>"
+    text = extract_main_text(html)
+    assert text.count("The harbour master said that the tide tables will change, and every skipper agreed.") == 6
