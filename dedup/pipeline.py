@@ -39,6 +39,8 @@ class RunOptions:
     index: str | None = None
     keep_duplicates: bool = False
     exclude: list[Path] = field(default_factory=list)
+    engine: str = "local"  # "dask": dedup.engine_dask, same results on a Dask cluster
+    scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster
 
 
 @dataclass
@@ -142,6 +144,10 @@ def corpus_pass(docs: list[reader.Document], options: RunOptions) -> LearnedBoil
 def run(paths: list[str], options: RunOptions, stdin_bytes: bytes | None = None,
         progress: Callable[[int], None] | None = None) -> RunResult:
     """Read, learn, clean and link near-duplicates; nothing is written here."""
+    if options.engine == "dask":
+        from . import engine_dask
+
+        return engine_dask.run(paths, options, stdin_bytes, progress)
     docs, errors = read_documents(paths, options, stdin_bytes)
     learned = corpus_pass(docs, options)
     results = clean_documents(docs, options, learned, progress)

@@ -1,0 +1,209 @@
+"""The folder run on a Dask cluster (`--engine dask`), with the local engine's exact results.
+
+Same stages as `dedup.pipeline.run`, spread with `dask.bag`:
+
+1. read: the inputs are discovered on the client and read and decoded on the
+   workers (one task per input file), so the workers must see the same paths
+   (a shared file system, or a LocalCluster on this machine);
+2. corpus pass: on the client - it needs every document's lines at once;
+3. clean: `clean_text` mapped over the documents, with the learned chrome sent
+   once to the workers;
+4. near-duplicates: shingle hashes and MinHash signatures mapped over the
+   cleaned texts; every document emits its LSH band keys, which are grouped
+   (a shuffle) into buckets, and every bucket into candidate pairs; the exact
+   check of those (few) pairs and union-find on the verified edges run on the client.
+
+Why the results are byte-identical to the local engine: every per-document
+function is the local one (`pipeline._documents_of`, `pipeline._clean_one`,
+`minhash.sketch`), results come back in input order, and LSH buckets keyed by
+(band, band values) give exactly the pairs `datasketch.MinHashLSH.query` gives
+(two signatures share a bucket when one band's values are equal).  Union-find
+groups do not depend on the order of the edges.  A persistent `--index` is a
+client-side store: with one, the near-duplicate stage runs on the client.
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from . import minhash, reader
+from .errors import ConfigError, DedupError
+from .neardup import (
+    Cluster,
+    NearDupOptions,
+    _clusters,
+    _Doc,
+    _UnionFind,
+    _validate,
+    lsh_params,
+    order_value,
+)
+
+if TYPE_CHECKING:
+    from .pipeline import RunOptions, RunResult
+
+PIP_HINT = 'pip install "dask[bag]" distributed   (or: pip install "dedup[dask]")'
+
+
+def _import_dask():
+    """dask.bag and distributed, or a DedupError that says how to install them."""
+    try:
+        import dask.bag as db
+        import distributed
+    except ImportError as exc:
+        raise ConfigError(f"--engine dask needs dask and distributed ({exc.name} is missing)", hint=PIP_HINT) from exc
+    return db, distributed
+
+
+def connect(scheduler: str | None, workers: int, timeout: str = "20s"):
+    """(client, cluster): a client of `scheduler`, or of a new LocalCluster of `workers` processes."""
+    _, distributed = _import_dask()
+    if scheduler:
+        try:
+            return distributed.Client(scheduler, timeout=timeout), None
+        except (OSError, TimeoutError) as exc:
+            raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}",
+                              hint="start one with `dask scheduler` and `dask worker ADDRESS`") from exc
+    cluster = distributed.LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    return distributed.Client(cluster), cluster
+
+
+def _partitions(n: int, client) -> int:
+    """Enough partitions for every worker to get several, never more than items."""
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    return max(1, min(n, workers * 4))
+
+
+def _read_spec(spec: reader.InputFile, options: RunOptions, stdin_bytes: bytes | None):
+    """(documents, errors) of one input file, as `pipeline.read_documents` would collect them."""
+    from .pipeline import _documents_of
+
+    errors: list[DedupError] = []
+    try:
+        return _documents_of(spec, options, stdin_bytes, errors), errors
+    except DedupError as exc:
+        return [], errors + [exc]
+
+
+def read_documents(db, client, paths: list[str], options: RunOptions, stdin_bytes: bytes | None):
+    """Discover on the client, read on the workers; documents and errors in the local engine's order."""
+    specs = list(reader.discover(paths, options.stdin_format, options.exclude))
+    readable = [s for s in specs if not isinstance(s, DedupError)]
+    bag = db.from_sequence(readable, npartitions=_partitions(len(readable), client)) if readable else None
+    results = iter(bag.map(_read_spec, options, stdin_bytes).compute() if bag is not None else [])
+    docs: list[reader.Document] = []
+    errors: list[DedupError] = []
+    for spec in specs:
+        if isinstance(spec, DedupError):
+            errors.append(spec)
+            continue
+        got, errs = next(results)
+        docs.extend(got)
+        errors.extend(errs)
+    return docs, errors
+
+
+def clean_documents(db, client, docs: list[reader.Document], options: RunOptions, learned):
+    """`pipeline._clean_one` mapped over the documents on the workers, in input order."""
+    from dask import delayed
+
+    from .pipeline import _clean_one
+
+    if not docs:
+        return []
+    shared = delayed(learned, traverse=False)
+    bag = db.from_sequence(docs, npartitions=_partitions(len(docs), client))
+    return bag.map(lambda doc, lb: _clean_one((doc, options.clean, lb)), shared).compute()
+
+
+def _sign(item: tuple[int, str, str], opts: NearDupOptions, perms) -> _Doc | None:
+    """One document's shingle hashes and signature (`neardup._prepare` for one document)."""
+    pos, doc_id, text = item
+    hashes, sig = minhash.sketch(text, opts.char_ngram, opts.word_ngram, opts.seed, perms)
+    if not hashes.size:
+        return None
+    chars = sum(1 for ch in text if not ch.isspace())
+    return _Doc(doc_id, chars, order_value(None), pos, 1, hashes, sig)
+
+
+def _band_keys(doc: _Doc, bands: int, rows: int) -> list[tuple[tuple[int, bytes], str]]:
+    """((band, band values), doc_id) for every LSH band of the signature."""
+    return [((i, doc.signature[i * rows:(i + 1) * rows].tobytes()), doc.doc_id) for i in range(bands)]
+
+
+def _bucket_pairs(bucket: tuple[tuple[int, bytes], list[tuple[tuple[int, bytes], str]]]) -> list[tuple[str, str]]:
+    """Every sorted id pair of one LSH bucket."""
+    ids = sorted({doc_id for _, doc_id in bucket[1]})
+    return list(itertools.combinations(ids, 2))
+
+
+def find_clusters(db, client, items: list[tuple[str, str]], opts: NearDupOptions) -> list[Cluster]:
+    """`neardup.find_clusters` (without an index) as a Dask bag pipeline.
+
+    Signatures and band keys are computed and grouped on the workers; the
+    candidate pairs (few) are checked exactly and linked on the client, which
+    also needs every document's shingle set to measure members against the kept copy.
+    """
+    _validate(opts)
+    if len({doc_id for doc_id, _ in items}) != len(items):
+        raise ConfigError("a doc_id is given twice", hint="doc_ids must be unique within a run")
+    if not items:
+        return []
+    bands, rows = lsh_params(opts)
+    perms = minhash.permutations(opts.num_perm, opts.seed)
+    signed = (db.from_sequence([(p, i, t) for p, (i, t) in enumerate(items)],
+                               npartitions=_partitions(len(items), client))
+              .map(_sign, opts, perms).filter(bool).persist())
+    pairs = (signed.map(_band_keys, bands, rows).flatten()
+             .groupby(lambda kv: kv[0], shuffle="tasks").map(_bucket_pairs).flatten().distinct())
+    docs, candidates = client.compute([signed, pairs], sync=True)
+    by_id = {d.doc_id: d for d in docs}
+    links = _UnionFind()
+    for a, b in sorted(candidates):
+        if minhash.similarity(by_id[a].hashes, by_id[b].hashes, opts.min_size_ratio) >= opts.threshold:
+            links.union(a, b)
+    return _clusters(links.groups(), by_id, opts)
+
+
+def run(paths: list[str], options: RunOptions, stdin_bytes: bytes | None = None,
+        progress: Callable[[int], None] | None = None) -> RunResult:
+    """`pipeline.run` on a Dask cluster (`options.scheduler`, or a LocalCluster of `options.jobs` workers)."""
+    from . import pipeline
+
+    db, _ = _import_dask()
+    client, cluster = connect(options.scheduler, options.jobs)
+    try:
+        docs, errors = read_documents(db, client, paths, options, stdin_bytes)
+        learned = pipeline.corpus_pass(docs, options)
+        results = clean_documents(db, client, docs, options, learned)
+        if progress:
+            progress(len(results))
+        outcomes = [pipeline.Outcome(doc, res) for doc, res in zip(docs, results, strict=True)]
+        clusters: list[Cluster] = []
+        if options.near_duplicates and outcomes:
+            clusters = _link(db, client, outcomes, options)
+        return pipeline.RunResult(outcomes, errors, clusters, learned, paths)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _link(db, client, outcomes: list, options: RunOptions) -> list[Cluster]:
+    """Cluster on the cluster (or on the client with an index), then mark copies as `pipeline.link_duplicates` does."""
+    from . import pipeline
+
+    if options.index:
+        return pipeline.link_duplicates(outcomes, options)
+    clusters = find_clusters(db, client, [(o.doc.doc_id, o.result.text) for o in outcomes], options.neardup)
+    by_id = {o.doc.doc_id: o for o in outcomes}
+    for cluster in clusters:
+        for member in cluster.members:
+            if member != cluster.keep and member in by_id:
+                outcome = by_id[member]
+                outcome.duplicate_of = cluster.keep
+                outcome.similarity = cluster.similarity.get(member)
+                pipeline.mark_near_duplicate(outcome, cluster.keep, outcome.similarity, options.keep_duplicates)
+    return clusters
