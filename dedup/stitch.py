@@ -30,7 +30,8 @@ _WORD_START = regex.compile(r"^(\w+)")
 @dataclass
 class StitchOptions:
     min_overlap: int = 3          # key characters a suffix/prefix overlap needs
-    min_prefix_fragment: int = 8  # key characters for a fragment found without a marker
+    min_prefix_fragment: int = 15  # key characters for a fragment found without a marker, alone on its line
+                                   # (shorter ones are headings: "スケーリング則とは" / "スケーリング則とは何か。")
 
 
 def overlap_length(left: str, right: str, minimum: int) -> int:
@@ -88,7 +89,8 @@ def _join_overlap(item: Item, nxt: Item, at_marker: bool, options: StitchOptions
     """Join on a suffix/prefix overlap, or let `nxt` supersede `item` when it starts with all of it."""
     ellipsis = textnorm.starts_with_ellipsis(nxt.text)
     if not (at_marker or ellipsis):
-        if nxt.key.startswith(item.key) and len(item.key) >= options.min_prefix_fragment and len(nxt.key) > len(item.key):
+        need = 2 if not item.first_unit.line_start else options.min_prefix_fragment
+        if nxt.key.startswith(item.key) and len(item.key) >= need and len(nxt.key) > len(item.key):
             dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", nxt))
             item.replaced_by = nxt
             nxt.inherit_position(item)
@@ -170,7 +172,7 @@ def _prefix_target(item: Item, items: list[Item], i: int, placed: list[Item], at
         other = items[j]
         if at_marker and other.first_unit.chunk != chunk:
             break
-        close = at_marker or j - i <= 3
+        close = at_marker or (j - i <= 3 and not item.first_unit.line_start)
         need = 2 if close else options.min_prefix_fragment
         if len(item.key) >= need and len(other.key) > len(item.key) and other.key.startswith(item.key):
             return other

@@ -131,3 +131,12 @@ def test_idempotent_on_seeds(seeds_dir):
     for path in sorted(seeds_dir.glob("*.txt")):
         once = clean_text(path.read_text(encoding="utf-8")).text
         assert clean_text(once).text == once, path.name
+
+
+@pytest.mark.parametrize("text", [
+    "スケーリング則とは\nスケーリング則とは何か。AIはサイズを大きくするほど性能が良くなるという経験則のこと。\n",
+    "パラメータ\nパラメータ数が多いほどモデルの表現能力が高くなる傾向がある。\n",
+    "Results\nResults were mixed across the three regions, with the north lagging.\n",
+])
+def test_heading_that_starts_the_next_sentence_is_not_a_fragment(text):
+    assert clean_text(text).text == text
