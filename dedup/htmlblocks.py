@@ -75,35 +75,42 @@ def is_furniture(tag: Tag) -> bool:
     return bool(FURNITURE_RE.search(names)) and tag.name not in ("body", "html", "article", "main")
 
 
-def _context(node: NavigableString | Tag) -> tuple[Tag | None, bool, bool]:
-    """Nearest block ancestor of a node, whether a link encloses it, whether furniture encloses it."""
-    block, in_link, furniture = None, False, False
-    for parent in node.parents:
-        if parent.name == "a":
-            in_link = True
-        if block is None and parent.name in BLOCK_TAGS:
-            block = parent
-        if isinstance(parent, Tag) and parent.name != "[document]" and is_furniture(parent):
-            furniture = True
-            break
-    return block, in_link, furniture
+def _context(tag: Tag, parent: tuple[Tag | None, bool, bool, bool]) -> tuple[Tag | None, bool, bool, bool]:
+    """(block, in link, in furniture, skip) for a tag, from its parent's tuple.
+
+    Text inside an inline furniture element (a share link inside a paragraph) is skipped; a block
+    inside furniture is kept but flagged. Deriving each tag's context from its parent keeps the
+    walk linear in the page size even when the page is nested thousands of levels deep.
+    """
+    block, in_link, furniture, skip = parent
+    in_link = in_link or tag.name == "a"
+    if tag.name in BLOCK_TAGS:
+        return tag, in_link, furniture or is_furniture(tag), False
+    if is_furniture(tag):
+        return block, in_link, True, True
+    return block, in_link, furniture, skip
 
 
 def blocks(soup: BeautifulSoup) -> list[Block]:
     """Cut the page into text blocks in document order; `<br>` becomes a line break inside a block."""
     out: list[Block] = []
     cur: Block | None = None
+    contexts: dict[int, tuple[Tag | None, bool, bool, bool]] = {id(soup): (None, False, False, False)}
     for node in soup.descendants:
-        is_br = isinstance(node, Tag) and node.name == "br"
-        if not is_br and not (isinstance(node, NavigableString) and type(node) is NavigableString):
+        parent = contexts.get(id(node.parent), (None, False, False, False))
+        if isinstance(node, Tag):
+            contexts[id(node)] = _context(node, parent)
+            if node.name != "br":
+                continue
+        elif type(node) is not NavigableString:
             continue
-        block, in_link, furniture = _context(node)
-        if block is None:
+        block, in_link, furniture, skip = parent
+        if block is None or skip:
             continue
         if cur is None or cur.element is not block:
             cur = Block(block.name, "", 0, furniture, block)
             out.append(cur)
-        if is_br:
+        if isinstance(node, Tag):
             cur.text = cur.text.rstrip(" ") + "\n"
             continue
         piece = re.sub(r"\s+", " ", str(node))
@@ -111,10 +118,14 @@ def blocks(soup: BeautifulSoup) -> list[Block]:
             piece = piece.lstrip()
         cur.text += piece
         cur.link_chars += len(piece.strip()) if in_link else 0
-    for b in out:
-        b.text = "\n".join(" ".join(line.split()) for line in b.text.split("\n"))
-        b.text = re.sub(r"\n{2,}", "\n", b.text).strip()
-    return [b for b in out if WORD_RE.search(b.text)]
+    return [b for b in map(_tidy, out) if WORD_RE.search(b.text)]
+
+
+def _tidy(b: Block) -> Block:
+    """Collapse spaces on each line of a block and drop its empty lines."""
+    b.text = "\n".join(" ".join(line.split()) for line in b.text.split("\n"))
+    b.text = re.sub(r"\n{2,}", "\n", b.text).strip()
+    return b
 
 
 def _ancestors(tag: Tag, limit: int = 3) -> list[Tag]:
