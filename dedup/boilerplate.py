@@ -14,8 +14,8 @@ and the UI strings must make up the whole line.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import regex
 
@@ -72,7 +72,7 @@ class Document:
     removed: dict[int, list[Removal]] = field(default_factory=dict)
     site_names: set[str] = field(default_factory=set)
     joins: set[int] = field(default_factory=set)
-    learned: "object | None" = None  # corpus boilerplate (see corpus.py)
+    learned: object | None = None  # corpus boilerplate (see corpus.py)
 
     def drop_line(self, line: Line, rule: str) -> None:
         if line.index not in self.removed or not self._whole(line):

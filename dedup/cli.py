@@ -17,7 +17,7 @@ from .clean import CleanOptions
 from .corpus import CorpusOptions
 from .errors import DedupError
 from .neardup import NearDupOptions
-from .output import PROVENANCE_NAME, document_texts, provenance_text, write_outputs, write_provenance
+from .output import PROVENANCE_NAME, document_texts, write_outputs, write_provenance
 from .pipeline import RunOptions, RunResult, run
 from .segment import DEFAULT_MARKERS
 

@@ -84,7 +84,7 @@ class LearnedBoilerplate:
         entry = self.entries.get(line_key(text))
         return entry.rule if entry is not None else None
 
-    def merged_with(self, other: "LearnedBoilerplate") -> "LearnedBoilerplate":
+    def merged_with(self, other: LearnedBoilerplate) -> LearnedBoilerplate:
         entries = dict(other.entries)
         entries.update(self.entries)
         return LearnedBoilerplate(entries, self.documents + other.documents)
@@ -100,7 +100,7 @@ class LearnedBoilerplate:
         write_atomic(path, json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n")
 
     @classmethod
-    def load(cls, path: Path) -> "LearnedBoilerplate":
+    def load(cls, path: Path) -> LearnedBoilerplate:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
             entries = {row["key"]: Entry(row["text"], row["docs"], row["edge_share"], row["rule"])
@@ -119,7 +119,7 @@ def _observe(docs: list[tuple[str, str]]) -> tuple[Counter, dict[str, Counter], 
     for _, text in docs:
         lines = [ln for ln in text.splitlines() if ln.strip()]
         seen: dict[str, str] = {}
-        for ln, region in zip(lines, regions(lines)):
+        for ln, region in zip(lines, regions(lines), strict=True):
             k = line_key(ln)
             if k and k not in seen:
                 seen[k] = region

@@ -10,17 +10,17 @@ others are still cleaned.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import reader
 from .clean import CleanOptions, CleanResult, clean_text
 from .corpus import CorpusOptions, LearnedBoilerplate, learn
 from .errors import DedupError, InputError
 from .neardup import Cluster, NearDupOptions, find_clusters
-from .provenance import Action, ActionRecord, DocumentProvenance, Reason
+from .provenance import Action, ActionRecord, Reason
 
 
 @dataclass
@@ -151,7 +151,7 @@ def run(paths: list[str], options: RunOptions, stdin_bytes: bytes | None = None,
     docs, errors = read_documents(paths, options, stdin_bytes)
     learned = corpus_pass(docs, options)
     results = clean_documents(docs, options, learned, progress)
-    outcomes = [Outcome(doc, res) for doc, res in zip(docs, results)]
+    outcomes = [Outcome(doc, res) for doc, res in zip(docs, results, strict=True)]
     clusters: list[Cluster] = []
     if options.near_duplicates and len(outcomes) > 0:
         clusters = link_duplicates(outcomes, options)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 
 class Action(str, enum.Enum):
@@ -68,7 +69,7 @@ class ActionRecord:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "ActionRecord":
+    def from_json(cls, data: dict[str, Any]) -> ActionRecord:
         def pair(value):
             return tuple(value) if value is not None else None
 
@@ -117,7 +118,7 @@ class DocumentProvenance:
         return json.dumps(self.to_json(), ensure_ascii=False, sort_keys=False)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "DocumentProvenance":
+    def from_json(cls, data: dict[str, Any]) -> DocumentProvenance:
         return cls(
             path=data["path"],
             output=data.get("output"),

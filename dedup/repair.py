@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import textnorm
-from .matcher import Match, MatchOptions, Matcher
+from .matcher import Match, Matcher, MatchOptions
 from .provenance import Action, Reason
 from .stitch import StitchOptions
 from .stream import Dropped, Item, Part
@@ -86,7 +86,7 @@ class Merge:
         for i, item in enumerate(self.stream):
             matches = self.matcher.candidates(item) if len(item.key) >= self.options.min_key_chars else []
             if not matches:
-                self.place(item, None)
+                self.place(item, None, i)
                 continue
             best = self.choose(matches)
             self.decide(i, item, best)
@@ -111,7 +111,7 @@ class Merge:
             self.dropped.extend(Dropped.all_of(item, Reason.DUPLICATE, "repeated_heading", best.item, 1.0))
             item.replaced_by = best.item
             return
-        self.place(item, best)
+        self.place(item, best, i)
 
     def strong(self, i: int, item: Item, p: int, best: Match) -> bool:
         o = self.options
@@ -173,8 +173,16 @@ class Merge:
         self.dropped.extend(Dropped.all_of(item, Reason.DUPLICATE, rule, old, best.similarity))
         item.replaced_by = old
 
-    def place(self, item: Item, weak: Match | None) -> None:
-        """Put `item` right after the cursor."""
+    def place(self, item: Item, weak: Match | None, i: int | None = None) -> None:
+        """Put `item` right after the cursor.
+
+        Inside an earlier copy (the cursor is not at the end) the item goes there
+        only if the stream comes back to that copy soon after: a sentence the
+        first copy lacked, sandwiched between repeats.  Otherwise the repeat has
+        ended and the text goes on after everything placed so far.
+        """
+        if self.cursor < len(self.order) - 1 and i is not None and not self.sandwiched(i):
+            self.cursor = len(self.order) - 1
         index = self.cursor + 1
         if weak is not None:
             item.parts = [Part(pt.start, pt.end, Action.KEPT, Reason.REPEATED_FAR_APART, "weak_evidence_repeat",
@@ -186,6 +194,15 @@ class Merge:
         self.order.insert(index, item)
         self.matcher.add(item)
         self.cursor = index
+
+    def sandwiched(self, i: int) -> bool:
+        """Whether one of the next stream items repeats something placed after the cursor."""
+        for later in self.stream[i + 1 : i + 1 + self.options.lookahead + 2]:
+            if len(later.key) < self.options.min_key_chars:
+                continue
+            if any(self.order.position(m.item) > self.cursor for m in self.matcher.candidates(later)):
+                return True
+        return False
 
 
 def merge_repeats(stream: list[Item], options: RepairOptions | None = None) -> tuple[list[Item], list[Dropped]]:

@@ -21,7 +21,7 @@ import regex
 
 from . import textnorm
 from .provenance import Action, Reason
-from .stream import Item, Part, Dropped
+from .stream import Dropped, Item, Part
 
 _WORD_END = regex.compile(r"(\w+)$")
 _WORD_START = regex.compile(r"^(\w+)")

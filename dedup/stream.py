@@ -26,7 +26,7 @@ class Part:
     reason: Reason
     rule: str
     similarity: float | None = None
-    same_as: "Item | None" = None
+    same_as: Item | None = None
 
 
 @dataclass(eq=False)
@@ -42,7 +42,7 @@ class Item:
     pred_id: int
     key: str = ""
     key_map: list[int] = field(default_factory=list, repr=False)
-    replaced_by: "Item | None" = None
+    replaced_by: Item | None = None
     restart: bool = False  # follows a cut-off fragment: the text restarts here
 
     def __post_init__(self) -> None:
@@ -53,13 +53,13 @@ class Item:
         self.key, self.key_map = textnorm.key_with_map(self.text)
 
     @classmethod
-    def of_unit(cls, unit: Unit) -> "Item":
+    def of_unit(cls, unit: Unit) -> Item:
         part = Part(unit.start, unit.end, Action.KEPT, Reason.CONTENT, "original")
         return cls(unit.text, [part], unit, unit, unit.sep_before, unit.line_start, unit.id - 1,
                    unit.key, unit.key_map)
 
     @classmethod
-    def join(cls, left: "Item", right: "Item", tail_text: str, tail_start: int, reason: Reason, rule: str) -> "Item":
+    def join(cls, left: Item, right: Item, tail_text: str, tail_start: int, reason: Reason, rule: str) -> Item:
         """`left` followed by the part of `right` from source offset `tail_start` on."""
         parts = [Part(p.start, p.end, Action.MERGED, reason, rule) for p in left.parts]
         for p in right.parts:
@@ -69,11 +69,11 @@ class Item:
         return cls(left.text + tail_text, parts, left.first_unit, right.last_unit, left.sep, left.line_start,
                    left.pred_id)
 
-    def inherit_position(self, other: "Item") -> None:
+    def inherit_position(self, other: Item) -> None:
         """Stand where `other` stood (it was a cut-off start of this item)."""
         self.sep, self.line_start, self.pred_id = other.sep, other.line_start, other.pred_id
 
-    def final(self) -> "Item":
+    def final(self) -> Item:
         """The item that finally holds this item's text (follows replacements)."""
         item = self
         while item.replaced_by is not None:
@@ -103,5 +103,5 @@ class Dropped:
 
     @classmethod
     def all_of(cls, item: Item, reason: Reason, rule: str, kept: Item | None,
-               similarity: float | None = None) -> list["Dropped"]:
+               similarity: float | None = None) -> list[Dropped]:
         return [cls(p.start, p.end, reason, rule, kept, similarity, item.first_unit.line) for p in item.parts]

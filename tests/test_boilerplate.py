@@ -15,8 +15,8 @@ def expected_for(root):
 
 
 def norm(text: str) -> str:
-    import unicodedata
     import re
+    import unicodedata
 
     return re.sub(r"\s+", " ", re.sub(r"\*\*|__", "", unicodedata.normalize("NFKC", text))).strip()
 

@@ -140,3 +140,13 @@ def test_idempotent_on_seeds(seeds_dir):
 ])
 def test_heading_that_starts_the_next_sentence_is_not_a_fragment(text):
     assert clean_text(text).text == text
+
+
+def test_text_after_a_repeated_paragraph_stays_at_the_end():
+    para = ("First paragraph sentence one is here. First paragraph sentence two follows it. "
+            "Third sentence closes it.")
+    middle = "An unrelated middle paragraph talks about something else entirely, at length."
+    closing = "The closing paragraph ends the article with a final thought."
+    out = clean_text(f"{para}\n\n{middle}\n\n{para}\n\n{closing}\n").text
+    assert out.index(middle) < out.index(closing)
+    assert out.count(para) == 1
