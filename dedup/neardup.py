@@ -157,7 +157,7 @@ def _prepare(docs: list[tuple[str, str]], opts: NearDupOptions, order: dict, per
         seen.add(doc_id)
         hashes, sig = minhash.sketch(text, opts.char_ngram, opts.word_ngram, opts.seed, perms)
         if hashes.size:
-            chars = sum(1 for ch in text if not ch.isspace())
+            chars = len("".join(text.split()))  # str.split() splits on exactly str.isspace()
             out.append(_Doc(doc_id, chars, order_value(order.get(doc_id)), pos, 1, hashes, sig))
     return out
 
