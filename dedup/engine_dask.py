@@ -124,7 +124,7 @@ def _sign(item: tuple[int, str, str], opts: NearDupOptions, perms) -> _Doc | Non
     hashes, sig = minhash.sketch(text, opts.char_ngram, opts.word_ngram, opts.seed, perms)
     if not hashes.size:
         return None
-    chars = sum(1 for ch in text if not ch.isspace())
+    chars = len("".join(text.split()))  # str.split() splits on exactly str.isspace()
     return _Doc(doc_id, chars, order_value(None), pos, 1, hashes, sig)
 
 
