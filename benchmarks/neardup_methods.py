@@ -15,7 +15,7 @@ Methods, all at an LSH threshold near 0.5 with 128 permutations:
   on the same shingles as ours (`dedup.textnorm.shingles`), LSH hits linked as is;
 * ``rensa``: the same loop with `RMinHash` / `RMinHashLSH`;
 * ``datatrove``: signature, buckets and cluster steps of its MinHash pipeline
-  (5-word shingles after its own text simplification, 25 buckets x 5 hashes);
+  (5-word shingles after its own text simplification, 25 buckets x 5 hashes, sha1: see run_datatrove);
 * ``textdedup``: text-dedup's ``minhash`` command (5-gram words, --threshold 0.5).
 """
 from __future__ import annotations
@@ -92,8 +92,10 @@ def run_datatrove(ids: list[str], texts: list[str], jsonl: Path) -> list[list[in
         MinhashDedupSignature,
     )
     from datatrove.pipeline.readers import JsonlReader
+    from datatrove.utils.hashing import HashConfig
 
-    cfg = MinhashConfig(n_grams=5, num_buckets=25, hashes_per_bucket=5)
+    # sha1, not its default xxhash: datatrove 0.10.1 passes str to xxhash, which xxhash >= 3.5 refuses
+    cfg = MinhashConfig(n_grams=5, num_buckets=25, hashes_per_bucket=5, hash_config=HashConfig(hash_fc="sha1"))
     work = Path(tempfile.mkdtemp(prefix="dt-"))
     reader = JsonlReader(str(jsonl.parent), glob_pattern=jsonl.name, id_key="id")
     steps = [[reader, MinhashDedupSignature(output_folder=str(work / "sigs"), config=cfg)],
