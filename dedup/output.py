@@ -4,6 +4,11 @@ Cleaned documents mirror their input paths inside the output folder; a JSONL
 input is written back as one JSONL file with the text field replaced and every
 other field kept.  Near-duplicate copies are left out unless asked for.  The
 provenance goes to one JSONL file, one object per document, in input order.
+
+Two inputs that would land on the same output file (``a/x.txt`` and
+``b/x.txt`` passed as files, or ``page.html`` next to ``page.md``) are never
+merged or silently overwritten: the first is written, each later one is an
+error that names both.
 """
 from __future__ import annotations
 
@@ -12,39 +17,77 @@ from pathlib import Path
 
 from .errors import DedupError, OutputError
 from .pipeline import Outcome, RunResult
-from .writer import guard_not_input, jsonl_text, write_atomic
+from .writer import guard_not_input, jsonl_text, sweep_temps, write_atomic
 
 PROVENANCE_NAME = "dedup-provenance.jsonl"
 
 
 def is_written(outcome: Outcome, keep_duplicates: bool) -> bool:
+    """Whether the outcome's cleaned text goes to a file (near-duplicate copies do not, by default)."""
     return outcome.duplicate_of is None or keep_duplicates
 
 
-def document_texts(result: RunResult, keep_duplicates: bool, text_field: str) -> dict[str, str]:
-    """Output file name → full output text, in input order."""
+def group_by_output(result: RunResult) -> tuple[dict[str, list[Outcome]], list[Outcome]]:
+    """Outcomes by output name (input order), and the outcomes whose name an earlier input already took."""
     files: dict[str, list[Outcome]] = {}
+    owner: dict[str, str] = {}
+    collided: list[Outcome] = []
     for outcome in result.outcomes:
-        files.setdefault(outcome.doc.output_name, []).append(outcome)
+        name = outcome.doc.output_name
+        if owner.setdefault(name, outcome.doc.path) != outcome.doc.path:
+            collided.append(outcome)
+            continue
+        files.setdefault(name, []).append(outcome)
+    return files, collided
+
+
+def _file_text(outcomes: list[Outcome], keep_duplicates: bool, text_field: str) -> str | None:
+    """The full output text of one file, or None when nothing of it is written."""
+    if outcomes[0].doc.fmt == "jsonl":
+        rows = []
+        for o in outcomes:
+            if is_written(o, keep_duplicates):
+                row = dict(o.doc.fields or {})
+                row[text_field] = o.result.text
+                rows.append(row)
+        return jsonl_text(rows)
+    return outcomes[0].result.text if is_written(outcomes[0], keep_duplicates) else None
+
+
+def document_texts(result: RunResult, keep_duplicates: bool, text_field: str) -> dict[str, str]:
+    """Output file name → full output text, in input order (colliding later inputs left out)."""
+    files, _collided = group_by_output(result)
     texts: dict[str, str] = {}
     for name, outcomes in files.items():
-        if outcomes[0].doc.fmt == "jsonl":
-            rows = []
-            for o in outcomes:
-                if is_written(o, keep_duplicates):
-                    row = dict(o.doc.fields or {})
-                    row[text_field] = o.result.text
-                    rows.append(row)
-            texts[name] = jsonl_text(rows)
-        elif is_written(outcomes[0], keep_duplicates):
-            texts[name] = outcomes[0].result.text
+        text = _file_text(outcomes, keep_duplicates, text_field)
+        if text is not None:
+            texts[name] = text
     return texts
+
+
+def collision_errors(result: RunResult) -> list[DedupError]:
+    """One error per input whose output name an earlier input already took."""
+    files, collided = group_by_output(result)
+    errors: list[DedupError] = []
+    reported: set[str] = set()
+    for outcome in collided:
+        if outcome.doc.path in reported:
+            continue
+        reported.add(outcome.doc.path)
+        first = files[outcome.doc.output_name][0].doc.path
+        errors.append(OutputError(f"its output {outcome.doc.output_name!r} is already taken by {first}",
+                                  outcome.doc.path, "pass the folder instead of the files, or rename one"))
+    return errors
 
 
 def write_outputs(result: RunResult, outdir: Path, keep_duplicates: bool, text_field: str,
                   input_paths: set[Path]) -> list[DedupError]:
-    """Write every cleaned document under `outdir`; returns the write errors."""
-    errors: list[DedupError] = []
+    """Write every cleaned document under `outdir`; returns the write errors.
+
+    Temporary files an interrupted earlier run left under `outdir` are removed first.
+    """
+    sweep_temps(outdir)
+    errors = collision_errors(result)
     failed: set[str] = set()
     for name, text in document_texts(result, keep_duplicates, text_field).items():
         target = outdir / name
@@ -54,15 +97,21 @@ def write_outputs(result: RunResult, outdir: Path, keep_duplicates: bool, text_f
         except OutputError as exc:
             errors.append(exc)
             failed.add(name)
+    _, collided = group_by_output(result)
+    unwritten = {id(o) for o in collided}
     for outcome in result.outcomes:
-        if outcome.doc.output_name in failed:
+        if outcome.doc.output_name in failed or id(outcome) in unwritten:
             outcome.result.provenance.output = None
     return errors
 
 
 def provenance_text(result: RunResult) -> str:
+    """The provenance JSONL: one object per document, in input order."""
     return "".join(json.dumps(o.result.provenance.to_json(), ensure_ascii=False) + "\n" for o in result.outcomes)
 
 
 def write_provenance(result: RunResult, path: Path) -> None:
+    """Write the provenance file atomically; refuses to overwrite an input."""
+    inputs = {Path(o.doc.path).resolve() for o in result.outcomes if o.doc.path != "-"}
+    guard_not_input(path, inputs)
     write_atomic(path, provenance_text(result))

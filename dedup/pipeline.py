@@ -64,7 +64,11 @@ class RunResult:
 
 def read_documents(paths: list[str], options: RunOptions, stdin_bytes: bytes | None = None
                    ) -> tuple[list[reader.Document], list[DedupError]]:
-    """Discover and decode every input; errors come back alongside the documents."""
+    """Discover and decode every input; errors come back alongside the documents.
+
+    A file that cannot be read, decoded or split becomes one error naming it;
+    the other files are still read.  Errors keep the order they were met in.
+    """
     docs: list[reader.Document] = []
     errors: list[DedupError] = []
     for spec in reader.discover(paths, options.stdin_format, options.exclude):
@@ -74,22 +78,26 @@ def read_documents(paths: list[str], options: RunOptions, stdin_bytes: bytes | N
         try:
             docs.extend(_documents_of(spec, options, stdin_bytes, errors))
         except DedupError as exc:
+            if exc.path is None:
+                exc.path = spec.path
             errors.append(exc)
     return docs, errors
 
 
 def _documents_of(spec: reader.InputFile, options: RunOptions, stdin_bytes: bytes | None,
                   errors: list[DedupError]) -> list[reader.Document]:
+    """The documents of one input file; a bad JSONL row joins `errors`, a bad file raises `InputError`."""
     data = reader.read_bytes(spec, stdin_bytes)
+    reader.check_not_empty(data, spec.path)
     if spec.fmt == "html":
         from .htmlextract import decode_html, extract_main_text
 
-        html = decode_html(data)
-        text = extract_main_text(html)
+        text = extract_main_text(decode_html(data))
+        if not text.strip():
+            raise InputError("no text found in the HTML page", spec.path, "check that the page has a body")
         return [reader.Document(spec.path, spec.path, spec.output_name, "html", text)]
     text, encoding = reader.decode(data, spec.path)
-    if not text.strip() and spec.fmt != "jsonl":
-        raise InputError("empty file (nothing but whitespace)", spec.path, "remove it or pass a non-empty file")
+    reader.check_not_empty(text, spec.path)
     if spec.fmt != "jsonl":
         return [reader.Document(spec.path, spec.path, spec.output_name, spec.fmt, text, encoding=encoding)]
     docs = []

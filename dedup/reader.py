@@ -9,9 +9,11 @@ Decoding honours a BOM, then strict UTF-8, then charset detection
 """
 from __future__ import annotations
 
-import gzip
+import errno
 import json
 import os
+import stat
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,56 +91,94 @@ def discover(paths: list[str], stdin_format: str = "text", exclude: list[Path] |
             name = {"jsonl": "stdin.jsonl", "html": "stdin.md"}.get(stdin_format, "stdin.txt")
             yield InputFile("-", None, name, stdin_format)
             continue
-        p = Path(raw)
-        if not p.exists() and not p.is_symlink():
-            yield InputError("no such file or folder", raw, "check the path")
-            continue
-        if p.is_dir():
-            yield from _walk(p, exclude)
-        elif p.is_file():
-            fmt = format_of(p.name)
-            yield InputFile(raw, p, output_name_for(p.name, fmt), fmt)
-        else:
-            yield InputError("not a regular file (broken link or device)", raw, "pass a file or a folder")
+        yield from _discover_path(raw, exclude)
+
+
+def _discover_path(raw: str, exclude: list[Path]) -> Iterator[InputFile | InputError]:
+    """The input files of one command-line path (a file or a folder)."""
+    p = Path(raw)
+    kind = _kind_of(p)
+    if kind == "dir":
+        yield from _walk(p, exclude)
+    elif kind == "file":
+        fmt = format_of(p.name)
+        yield InputFile(raw, p, output_name_for(p.name, fmt), fmt)
+    elif kind == "missing":
+        yield InputError("no such file or folder", raw, "check the path")
+    else:
+        yield _link_error(kind, raw)
+
+
+def _kind_of(path: Path) -> str:
+    """'file', 'dir', 'missing', 'loop', 'broken' (dangling link) or 'special' (device, FIFO, socket)."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "loop"
+        if path.is_symlink():
+            return "broken"
+        return "missing" if exc.errno == errno.ENOENT else "special"
+    if stat.S_ISDIR(st.st_mode):
+        return "dir"
+    return "file" if stat.S_ISREG(st.st_mode) else "special"
+
+
+def _link_error(kind: str, path: str) -> InputError:
+    """The error for a path that is neither a file nor a folder."""
+    if kind == "loop":
+        return InputError("symlink loop", path, "remove the looping link")
+    if kind == "broken":
+        return InputError("broken link (its target does not exist)", path, "remove the link or restore its target")
+    return InputError("not a regular file (device, FIFO or socket)", path, "pass a file or a folder")
 
 
 def _walk(root: Path, exclude: list[Path]) -> Iterator[InputFile | InputError]:
+    """Files under `root` with a known suffix, sorted by relative path; then the problems met."""
     seen: set[tuple[int, int]] = set()
     stack = [root]
     found: list[tuple[str, Path]] = []
     errors: list[InputError] = []
     while stack:
         folder = stack.pop()
-        try:
-            st = folder.stat()
-        except OSError as exc:
-            errors.append(InputError(f"cannot enter folder: {exc.strerror}", str(folder), "check permissions and links"))
-            continue
-        ident = (st.st_dev, st.st_ino)
-        if ident in seen:
-            errors.append(InputError("symlink loop", str(folder), "remove the looping link"))
-            continue
-        seen.add(ident)
-        if any(_inside(folder, ex) for ex in exclude):
-            continue
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            errors.append(InputError(f"cannot list folder: {exc.strerror}", str(folder), "check permissions"))
-            continue
+        entries = _enter(folder, seen, exclude, errors)
         for entry in entries:
             path = Path(entry.path)
-            if entry.is_dir():
+            kind = _kind_of(path)
+            if kind == "dir":
                 stack.append(path)
-            elif entry.name.lower().endswith(KNOWN_SUFFIXES):
-                if entry.is_file():
-                    found.append((path.relative_to(root).as_posix(), path))
-                elif entry.is_symlink():
-                    errors.append(InputError("broken or looping link", str(path), "remove the link"))
+            elif not entry.name.lower().endswith(KNOWN_SUFFIXES):
+                continue
+            elif kind == "file":
+                found.append((path.relative_to(root).as_posix(), path))
+            else:
+                errors.append(_link_error(kind, str(path)))
     for rel, path in sorted(found):
         fmt = format_of(path.name)
         yield InputFile(str(path), path, output_name_for(rel, fmt), fmt)
-    yield from errors
+    yield from sorted(errors, key=lambda e: e.path or "")
+
+
+def _enter(folder: Path, seen: set[tuple[int, int]], exclude: list[Path], errors: list[InputError]) -> list[os.DirEntry]:
+    """The sorted entries of `folder`, or [] when it was seen already (a loop), is excluded or unreadable."""
+    try:
+        st = folder.stat()
+    except OSError as exc:
+        errors.append(InputError(f"cannot enter folder: {exc.strerror}", str(folder), "check permissions and links"))
+        return []
+    ident = (st.st_dev, st.st_ino)
+    if ident in seen:
+        errors.append(InputError("symlink loop", str(folder), "remove the looping link"))
+        return []
+    seen.add(ident)
+    if any(_inside(folder, ex) for ex in exclude):
+        return []
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        errors.append(InputError(f"cannot list folder: {exc.strerror}", str(folder), "check permissions"))
+        return []
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -149,10 +189,50 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def read_bytes(spec: InputFile, stdin_bytes: bytes | None = None) -> bytes:
-    if spec.source is None:
-        return stdin_bytes or b""
+DEFAULT_MAX_INPUT_MB = 8
+
+
+def max_input_bytes() -> int:
+    """Largest document we clean, in bytes: `DEDUP_MAX_INPUT_MB` (default 8 MB).
+
+    Repair is superlinear in the number of sentences (about 50 s for 5 MB of
+    prose), so a bigger document is refused with a clear error rather than
+    left to run for hours; the size is checked before the file is read, so a
+    huge file costs no memory.
+    """
+    raw = os.environ.get("DEDUP_MAX_INPUT_MB", "")
     try:
+        megabytes = float(raw) if raw else DEFAULT_MAX_INPUT_MB
+    except ValueError:
+        megabytes = DEFAULT_MAX_INPUT_MB
+    return int(megabytes * 2**20)
+
+
+def check_size(size: int, path: str, what: str = "file") -> None:
+    """Raise `InputError` when `size` bytes exceed the document limit."""
+    limit = max_input_bytes()
+    if size > limit:
+        raise InputError(f"{what} too large to clean ({size / 2**20:.1f} MB, limit {limit / 2**20:g} MB)", path,
+                         "split it into smaller documents or raise DEDUP_MAX_INPUT_MB")
+
+
+def check_not_empty(content: bytes | str, path: str) -> None:
+    """Raise `InputError` for an empty or whitespace-only input."""
+    if not content:
+        raise InputError("empty file (0 bytes)", path, "remove it or pass a non-empty file")
+    if not content.strip():
+        raise InputError("only whitespace, no text", path, "remove it or pass a file with text")
+
+
+def read_bytes(spec: InputFile, stdin_bytes: bytes | None = None) -> bytes:
+    """The raw (gunzipped) bytes of one input; size-checked before reading."""
+    if spec.source is None:
+        data = stdin_bytes or b""
+        check_size(len(data), spec.path, "input")
+        return data
+    try:
+        if spec.fmt != "jsonl":
+            check_size(spec.source.stat().st_size, spec.path)
         data = spec.source.read_bytes()
     except PermissionError:
         raise InputError("permission denied", spec.path, "make the file readable (chmod +r)")
@@ -161,11 +241,22 @@ def read_bytes(spec: InputFile, stdin_bytes: bytes | None = None) -> bytes:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", spec.path, "check the file")
     if spec.path.lower().endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"not a valid gzip file ({exc})", spec.path, "re-download or gunzip it")
+        data = _gunzip(data, spec.path)
     return data
+
+
+def _gunzip(data: bytes, path: str) -> bytes:
+    """Decompress a gzip file, refusing output beyond the document limit (a gzip bomb)."""
+    limit = max_input_bytes()
+    try:
+        inflater = zlib.decompressobj(wbits=31)
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise InputError(f"not a valid gzip file ({exc})", path, "re-download or gunzip it")
+    check_size(len(out), path, "decompressed file")
+    if not inflater.eof:
+        raise InputError("not a valid gzip file (truncated)", path, "re-download or gunzip it")
+    return out
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
@@ -215,5 +306,8 @@ def split_records(text: str, spec: InputFile, text_field: str) -> Iterator[tuple
             continue
         if not isinstance(row[text_field], str):
             yield FormatError(f"row {number}: field {text_field!r} is not a string", spec.path, "the text field must be a string")
+            continue
+        if len(row[text_field]) > max_input_bytes():
+            yield FormatError(f"row {number}: text too large to clean", spec.path, "split it or raise DEDUP_MAX_INPUT_MB")
             continue
         yield number, row

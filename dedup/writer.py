@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .errors import OutputError
+
+# mkstemp(prefix=".NAME.", suffix=".tmp") names: a dot, the target's name, a dot, 8 random characters, ".tmp".
+_TEMP_RE = re.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{8}\.tmp$")
 
 
 def write_atomic(path: Path, data: str) -> None:
@@ -24,6 +28,7 @@ def write_atomic(path: Path, data: str) -> None:
         raise OutputError(f"cannot create folder: {exc.strerror}", str(path.parent), "check the output path")
     if path.is_dir():
         raise OutputError("a folder stands where the output file should go", str(path), "remove or rename it")
+    remove_stale_temps(path.parent, path.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -40,6 +45,45 @@ def write_atomic(path: Path, data: str) -> None:
         except OSError:
             pass
         raise OutputError(f"cannot write: {exc.strerror}", str(path), "check space and permissions")
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether `name` looks like one of our temporary files (`.NAME.XXXXXXXX.tmp`)."""
+    return _TEMP_RE.match(name) is not None
+
+
+def remove_stale_temps(folder: Path, target: str | None = None) -> int:
+    """Delete temporary files a killed run left in `folder` (only those of `target` when given).
+
+    A temp file is never an output: it only becomes one by the rename, so any
+    left behind is the trace of an interrupted write.  Returns how many went.
+    """
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        match = _TEMP_RE.match(name)
+        if match and (target is None or match.group("target") == target):
+            try:
+                os.unlink(folder / name)
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def sweep_temps(outdir: Path) -> int:
+    """Remove stale temporary files anywhere under `outdir` (see `remove_stale_temps`)."""
+    if not outdir.is_dir():
+        return 0
+    removed = remove_stale_temps(outdir)
+    for folder, dirs, _files in os.walk(outdir):
+        dirs.sort()
+        for name in dirs:
+            removed += remove_stale_temps(Path(folder) / name)
+    return removed
 
 
 def jsonl_text(rows: Iterable[dict[str, Any]]) -> str:
