@@ -84,13 +84,17 @@ class Merge:
 
     def run(self) -> tuple[list[Item], list[Dropped]]:
         for i, item in enumerate(self.stream):
-            matches = self.matcher.candidates(item) if len(item.key) >= self.options.min_key_chars else []
+            matches = self.matcher.candidates(item) if self.comparable(item) else []
             if not matches:
                 self.place(item, None, i)
                 continue
             best = self.choose(matches)
             self.decide(i, item, best)
         return self.order.items, self.dropped
+
+    def comparable(self, item: Item) -> bool:
+        """Long enough to count as a repeat: a heading always is ("### 最後に"), "User:" never."""
+        return len(item.key) >= self.options.min_key_chars or (item.kind == "heading" and bool(item.key))
 
     def choose(self, matches: list[Match]) -> Match:
         """Prefer the copy just ahead of the cursor, then the nearest one behind it."""
@@ -116,17 +120,20 @@ class Merge:
     def strong(self, i: int, item: Item, p: int, best: Match) -> bool:
         o = self.options
         units, chars, informative = self.run_after(i, p)
-        own = min(len(item.key), len(best.item.key)) * best.similarity
+        own = evidence(item, best)
         total = chars + own
         informative += max(0.0, own - o.formulaic_chars)
         units += 1
         distance = self.cursor - p
         restart = item.restart or item.first_unit.chunk_start or textnorm.starts_with_ellipsis(item.text)
-        if distance == 0 and total >= o.adjacent_min_chars and (best.similarity == 1.0 or best.contained):
-            return True
-        if 0 < distance <= o.near_units and total >= o.near_min_chars and (units > 1 or restart):
+        if distance == 0 and total >= o.adjacent_min_chars and best.similarity >= 0.9 and (
+                best.similarity == 1.0 or best.contained):
             return True
         if restart and total >= o.restart_min_chars and 0 <= distance <= o.restart_window:
+            return True
+        if best.similarity < 1.0 and not best.contained:
+            return False  # a drifted copy starts no restart on its own: authors vary their refrains
+        if 0 < distance <= o.near_units and total >= o.near_min_chars and units > 1:
             return True
         return units >= o.run_min_units and informative >= o.run_min_chars
 
@@ -139,7 +146,7 @@ class Merge:
         """
         last, units, chars, gaps, informative = p, 0, 0.0, 0, 0.0
         for item in self.stream[i + 1 : i + 1 + self.options.lookahead]:
-            if len(item.key) < self.options.min_key_chars:
+            if not self.comparable(item):
                 hits = []
             else:
                 hits = [(self.order.position(m.item), m) for m in self.matcher.candidates(item)]
@@ -150,7 +157,7 @@ class Merge:
                     break
                 continue
             q, m = min(hits, key=lambda h: h[0])
-            size = min(len(item.key), len(m.item.key)) * m.similarity
+            size = evidence(item, m)
             units, chars, last, gaps = units + 1, chars + size, q, 0
             informative += max(0.0, size - self.options.formulaic_chars)
         return units, chars, informative
@@ -198,11 +205,17 @@ class Merge:
     def sandwiched(self, i: int) -> bool:
         """Whether one of the next stream items repeats something placed after the cursor."""
         for later in self.stream[i + 1 : i + 1 + self.options.lookahead + 2]:
-            if len(later.key) < self.options.min_key_chars:
+            if not self.comparable(later):
                 continue
             if any(self.order.position(m.item) > self.cursor for m in self.matcher.candidates(later)):
                 return True
         return False
+
+
+def evidence(item: Item, match: Match) -> float:
+    """Characters of repeat evidence a match gives; a drifted (fuzzy) copy counts half."""
+    size = min(len(item.key), len(match.item.key)) * match.similarity
+    return size if match.similarity == 1.0 or match.contained else size / 2
 
 
 def merge_repeats(stream: list[Item], options: RepairOptions | None = None) -> tuple[list[Item], list[Dropped]]:

@@ -33,6 +33,7 @@ _ABBREV = regex.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|vs|etc|e\.g|i\.e|Inc|Ltd|Co|Corp|No|Fig|al|approx|Gen|Gov|Sen|Rep|U\.S|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b\p{Lu})$"
 )
 _LEADING_LABEL = regex.compile(r"^\s*(?:\*\*[^*\n]{1,60}\*\*|__[^_\n]{1,60}__)(?=\s+\S)")
+_OPENERS = "「『（【〔〈《"
 _SENT_END = regex.compile(r"[。！？!?．]+[" + regex.escape(textnorm.CLOSERS) + r"]*|\.+[" + regex.escape(textnorm.CLOSERS) + r"]*(?=\s|$)")
 
 
@@ -153,17 +154,35 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = label.end()
     for m in _SENT_END.finditer(text):
         end = m.end()
-        if m.group(0).startswith(".") and len(m.group(0)) == 1:
-            before = text[start:m.start()]
-            if _ABBREV.search(before) or regex.search(r"\d$", before) and regex.match(r"\d", text[end:end + 1] or " "):
-                continue
-            nxt = text[end:].lstrip()
-            if nxt and nxt[0].islower():
-                continue
+        if not _is_boundary(text, start, m):
+            continue
         _append_trimmed(text, start, end, spans)
         start = end
     _append_trimmed(text, start, len(text), spans)
     return spans
+
+
+def _is_boundary(text: str, start: int, m) -> bool:
+    """Whether the end mark matched by `m` really ends a sentence.
+
+    Not when a closing quote is followed straight away by more of the sentence
+    ("「ジュビレーション！」に参加"), and not after an abbreviation or inside a number.
+    Marks inside a quote do split it: copies cut at different places still
+    share their sentences.
+    """
+    end = m.end()
+    mark = m.group(0)
+    nxt = text[end:end + 1]
+    if mark[-1] in textnorm.CLOSERS and nxt and not nxt.isspace() and nxt not in _OPENERS:
+        return False
+    if mark.startswith(".") and len(mark) == 1:
+        before = text[start:m.start()]
+        if _ABBREV.search(before) or regex.search(r"\d$", before) and regex.match(r"\d", nxt or " "):
+            return False
+        rest = text[end:].lstrip()
+        if rest and rest[0].islower():
+            return False
+    return True
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

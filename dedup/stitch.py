@@ -30,8 +30,10 @@ _WORD_START = regex.compile(r"^(\w+)")
 @dataclass
 class StitchOptions:
     min_overlap: int = 3          # key characters a suffix/prefix overlap needs
-    min_prefix_fragment: int = 15  # key characters for a fragment found without a marker, alone on its line
-                                   # (shorter ones are headings: "スケーリング則とは" / "スケーリング則とは何か。")
+    min_prefix_fragment: int = 15  # key characters for a fragment completed far from it, without a marker
+    min_mid_line_fragment: int = 6  # ...and for one completed within the next few pieces ("(※)" is a note mark)
+    # Without a marker only a piece that ends a line after other sentences can be a cut: a line of
+    # its own that the next line starts with is a heading or a name ("スケーリング則とは" / "…とは何か。").
 
 
 def overlap_length(left: str, right: str, minimum: int) -> int:
@@ -89,8 +91,8 @@ def _join_overlap(item: Item, nxt: Item, at_marker: bool, options: StitchOptions
     """Join on a suffix/prefix overlap, or let `nxt` supersede `item` when it starts with all of it."""
     ellipsis = textnorm.starts_with_ellipsis(nxt.text)
     if not (at_marker or ellipsis):
-        need = 2 if not item.first_unit.line_start else options.min_prefix_fragment
-        if nxt.key.startswith(item.key) and len(item.key) >= need and len(nxt.key) > len(item.key):
+        if (not item.first_unit.line_start and nxt.key.startswith(item.key)
+                and len(item.key) >= options.min_mid_line_fragment and len(nxt.key) > len(item.key)):
             dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", nxt))
             item.replaced_by = nxt
             nxt.inherit_position(item)
@@ -166,18 +168,19 @@ def _prefix_target(item: Item, items: list[Item], i: int, placed: list[Item], at
     a short piece must be completed within the next few pieces (a restart one
     sentence back); a longer one may be completed further on.
     """
+    if not at_marker and item.first_unit.line_start:
+        return None  # a short line that the next line starts with is a heading or a name, not a cut
     horizon = len(items) if at_marker else min(len(items), i + 40)
     chunk = items[i + 1].first_unit.chunk if i + 1 < len(items) else None
     for j in range(i + 1, horizon):
         other = items[j]
         if at_marker and other.first_unit.chunk != chunk:
             break
-        close = at_marker or (j - i <= 3 and not item.first_unit.line_start)
-        need = 2 if close else options.min_prefix_fragment
+        need = 1 if at_marker else (options.min_mid_line_fragment if j - i <= 3 else options.min_prefix_fragment)
         if len(item.key) >= need and len(other.key) > len(item.key) and other.key.startswith(item.key):
             return other
-    if len(item.key) < (1 if at_marker else options.min_prefix_fragment):
-        return None
+    if not at_marker:
+        return None  # without a marker, an earlier longer copy is the repeat merge's business
     for other in reversed(placed):
         if len(other.key) > len(item.key) and other.key.startswith(item.key):
             return other
