@@ -19,6 +19,17 @@ from . import textnorm
 from .stream import Item
 
 
+def sentence_shingles(text: str) -> set[str]:
+    """Shingles of one sentence: character 4-grams (CJK), or words and word pairs.
+
+    A sentence has few words, so single words join the word pairs: a copy that
+    lost or gained a word at its start still shares most of its shingles.
+    """
+    if textnorm.is_space_separated(text):
+        return textnorm.word_shingles(text, 1) | textnorm.word_shingles(text, 2)
+    return textnorm.char_shingles(textnorm.key(text), 4)
+
+
 @dataclass
 class MatchOptions:
     num_perm: int = 64
@@ -52,7 +63,7 @@ class Matcher:
         found = self.signatures.get(id(item))
         if found is None:
             found = MinHash(num_perm=self.options.num_perm, seed=self.options.seed)
-            found.update_batch([s.encode("utf-8") for s in sorted(textnorm.shingles(item.text, 4, 2))])
+            found.update_batch([s.encode("utf-8") for s in sorted(sentence_shingles(item.text))])
             self.signatures[id(item)] = found
         return found
 

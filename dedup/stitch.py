@@ -127,7 +127,7 @@ def _drop_ellipsis(nxt: Item, dropped: list[Dropped]) -> None:
 
 def _join_on(item: Item, nxt: Item, k: int, dropped: list[Dropped]) -> Item:
     """`item` + the part of `nxt` after the k overlapping key characters."""
-    raw_cut = nxt.key_map[k]  # offset in nxt.text of the first key char past the overlap
+    raw_cut = nxt.key_map[k - 1] + 1  # just past the last overlapping character (keeps the space after it)
     unit = nxt.first_unit
     head_end = unit.start + raw_cut
     lead = textnorm.leading_ellipsis_end(nxt.text)
