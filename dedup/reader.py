@@ -235,7 +235,7 @@ def read_bytes(spec: InputFile, stdin_bytes: bytes | None = None) -> bytes:
             check_size(spec.source.stat().st_size, spec.path)
         data = spec.source.read_bytes()
     except PermissionError:
-        raise InputError("permission denied", spec.path, "make the file readable (chmod +r)")
+        raise InputError("permission denied", spec.path, "make the file readable, e.g. chmod +r")
     except IsADirectoryError:
         raise InputError("is a folder, not a file", spec.path, "pass the folder itself")
     except OSError as exc:
