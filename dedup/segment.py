@@ -34,6 +34,7 @@ _ABBREV = regex.compile(
 )
 _LEADING_LABEL = regex.compile(r"^\s*(?:\*\*[^*\n]{1,60}\*\*|__[^_\n]{1,60}__)(?=\s+\S)")
 _OPENERS = "「『（【〔〈《"
+_HIRAGANA = regex.compile(r"\p{Hiragana}")
 _SENT_END = regex.compile(r"[。！？!?．]+[" + regex.escape(textnorm.CLOSERS) + r"]*|\.+[" + regex.escape(textnorm.CLOSERS) + r"]*(?=\s|$)")
 
 
@@ -175,11 +176,13 @@ def _is_boundary(text: str, start: int, m) -> bool:
     nxt = text[end:end + 1]
     if mark[-1] in textnorm.CLOSERS and nxt and not nxt.isspace() and nxt not in _OPENERS:
         return False
+    rest = text[end:].lstrip()
+    if mark[0] in ".!?" and rest and _HIRAGANA.match(rest[0]):
+        return False  # "I will tell you my opinion. と言うと…": a quoted sentence inside a Japanese one
     if mark.startswith(".") and len(mark) == 1:
         before = text[start:m.start()]
         if _ABBREV.search(before) or regex.search(r"\d$", before) and regex.match(r"\d", nxt or " "):
             return False
-        rest = text[end:].lstrip()
         if rest and rest[0].islower():
             return False
     return True
