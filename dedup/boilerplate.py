@@ -45,6 +45,13 @@ UI_STRINGS = frozenset(textnorm.key(s) for s in (
     "related posts", "related articles", "related", "read more", "続きを読む", "もっと見る", "skip to content",
     "投稿者アバター", "author avatar", "avatar", "follow us", "subscribe", "subscribe now", "sign up", "menu", "メニュー",
     "back to top", "ページトップへ", "トップへ戻る", "click to share on twitter (opens in new window)",
+    "pocket", "はてなブックマーク", "はてブ", "lineで送る", "line で送る", "feedly", "この記事を書いた人", "プロフィール",
+    "人気記事", "新着記事", "最新記事", "おすすめ記事", "コメントを残す", "コメントを書く", "コメントをキャンセル",
+    "記事一覧", "カテゴリー", "カテゴリ", "タグ", "ランキング参加中", "読者になる", "この記事が気に入ったらサポートをしてみませんか？",
+    "はてなブログをはじめよう！", "amazonで見る", "楽天で見る", "yahoo!ショッピングで見る", "amazonで詳細を見る",
+    "posted in", "tagged", "leave a reply", "cancel reply", "leave a reply cancel reply", "continue reading",
+    "sign up for our newsletter", "newsletter", "privacy policy", "terms of service", "accept", "accept cookies",
+    "we use cookies", "cookie settings", "close", "閉じる", "top", "page top", "ページの先頭へ", "記事を読む",
     "click to share on facebook (opens in new window)", "opens in new window", "comments", "leave a comment",
     "コメントする", "コメント", "prev", "next", "前の記事", "次の記事", "home", "ホーム", "トップ",
 ))
@@ -181,6 +188,17 @@ def site_notice(doc: Document) -> None:
             doc.drop_line(line, "site_notice")
 
 
+_COPYRIGHT = regex.compile(r"^\s*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*\S.{0,80}$|all rights reserved|無断転載(?:を)?禁", regex.I)
+
+
+def copyright_line(doc: Document) -> None:
+    """'© 2024 Example Corp. All rights reserved.' in the footer region."""
+    alive = doc.alive()
+    for line in alive[doc.footer_start():]:
+        if len(line.text) < 120 and _COPYRIGHT.search(line.text.strip()):
+            doc.drop_line(line, "copyright_line")
+
+
 def follow_subscribe(doc: Document) -> None:
     alive = doc.alive()
     for line in alive[doc.footer_start():]:
@@ -256,6 +274,7 @@ RULES: dict[str, Rule] = {
     "chat_turn_heading": chat_turn_heading,
     "title_with_site": title_with_site,
     "site_notice": site_notice,
+    "copyright_line": copyright_line,
     "follow_subscribe": follow_subscribe,
     "social_block": social_block,
     "edge_link_line": edge_link_line,

@@ -116,3 +116,11 @@ def test_learned_boilerplate_round_trips_and_cleans_a_single_page(tmp_path):
     result = clean_text(page, learned=again)
     assert "Copyright" not in result.text and "new article body" in result.text
     assert any(a.action == Action.DROPPED and a.rule.startswith("corpus_") for a in result.provenance.actions)
+
+
+def test_copyright_line_only_in_the_footer():
+    body = "\n\n".join(f"Paragraph {i} of the article is long enough to be prose, with a full stop at the end."
+                       for i in range(6))
+    text = f"© 2020 Example Corp as a body line stays.\n\n{body}\n\n© 2024 Example Corp. All rights reserved.\n"
+    out = clean_text(text).text
+    assert "All rights reserved" not in out and "as a body line stays" in out
