@@ -55,6 +55,12 @@ UI_STRINGS = frozenset(textnorm.key(s) for s in (
     "click to share on facebook (opens in new window)", "opens in new window", "comments", "leave a comment",
     "コメントする", "コメント", "prev", "next", "前の記事", "次の記事", "home", "ホーム", "トップ",
 ))
+# Single generic words that are chrome at the head or foot of a page but may head a section in the body.
+EDGE_UI_STRINGS = frozenset(textnorm.key(s) for s in (
+    "menu", "メニュー", "top", "トップ", "home", "ホーム", "close", "閉じる", "accept", "print", "email", "like", "いいね",
+    "prev", "next", "related", "comments", "コメント", "share", "シェア", "タグ", "カテゴリー", "カテゴリ", "tweet",
+    "プロフィール", "pocket", "newsletter", "avatar",
+))
 TOC_LABELS = frozenset(textnorm.key(s) for s in (
     "目次", "もくじ", "contents", "table of contents", "目录", "in this article", "この記事の目次", "目次 [非表示]",
     "目次[表示]", "contents [hide]", "on this page",
@@ -119,9 +125,15 @@ def separator_line(doc: Document) -> None:
 
 
 def ui_string(doc: Document) -> None:
-    for line in doc.lines:
+    """A line that is only a UI string; single generic words only at the head or foot."""
+    alive = doc.alive()
+    foot = doc.footer_start()
+    for i, line in enumerate(alive):
         k = textnorm.key(line.text).strip(":：!！.。…")
-        if k and k in UI_STRINGS and len(line.text) < 60:
+        if not k or len(line.text) >= 60:
+            continue
+        edge = i < 3 or i >= foot
+        if k in UI_STRINGS - EDGE_UI_STRINGS or (edge and k in EDGE_UI_STRINGS):
             doc.drop_line(line, "ui_string")
 
 

@@ -124,3 +124,9 @@ def test_copyright_line_only_in_the_footer():
     text = f"© 2020 Example Corp as a body line stays.\n\n{body}\n\n© 2024 Example Corp. All rights reserved.\n"
     out = clean_text(text).text
     assert "All rights reserved" not in out and "as a body line stays" in out
+
+
+def test_generic_word_heading_in_the_body_is_kept():
+    body = "\n\n".join(f"段落{i}の本文です。十分な長さのある文章がここに続いていきます。" for i in range(4))
+    text = f"{body}\n\nメニュー\n\nランチは三種類、ディナーは五種類の料理が選べます。\n\n{body}\n"
+    assert "メニュー\n" in clean_text(text).text
