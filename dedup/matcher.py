@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
 
-from . import textnorm
+from . import minhash, textnorm
 from .stream import Item
 
 
@@ -33,7 +33,8 @@ def sentence_shingles(text: str) -> set[str]:
 @dataclass
 class MatchOptions:
     num_perm: int = 64
-    lsh_threshold: float = 0.5
+    lsh_bands: int = 16            # 16 bands x 4 rows: candidates from about Jaccard 0.5 up;
+    lsh_rows: int = 4              # fixed, so no per-document parameter search
     min_fuzzy_chars: int = 12      # shorter keys match exactly or not at all
     min_ratio: float = 0.9         # SequenceMatcher ratio for a drifted copy
     min_containment: float = 0.6   # share of the longer key the shorter one must cover
@@ -53,17 +54,19 @@ class Matcher:
     def __init__(self, options: MatchOptions):
         self.options = options
         self.exact: dict[str, list[Item]] = {}
-        self.lsh = MinHashLSH(threshold=options.lsh_threshold, num_perm=options.num_perm)
+        self.lsh = MinHashLSH(num_perm=options.num_perm, params=(options.lsh_bands, options.lsh_rows))
+        self.perms = minhash.permutations(options.num_perm, options.seed)
         self.signatures: dict[int, MinHash] = {}
         self.by_id: dict[int, Item] = {}
 
     def signature(self, item: Item) -> MinHash | None:
+        """The item's MinHash (vectorised over its shingle hashes; cached per item)."""
         if len(item.key) < self.options.min_fuzzy_chars:
             return None
         found = self.signatures.get(id(item))
         if found is None:
-            found = MinHash(num_perm=self.options.num_perm, seed=self.options.seed)
-            found.update_batch([s.encode("utf-8") for s in sorted(sentence_shingles(item.text))])
+            hashes = minhash.hash_shingles(sentence_shingles(item.text), self.options.seed)
+            found = minhash.as_minhash(minhash.signature(hashes, self.perms), self.perms, self.options.seed)
             self.signatures[id(item)] = found
         return found
 

@@ -9,6 +9,7 @@ keys can be cut at the right place in the raw text.
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import regex
@@ -18,6 +19,8 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
 _LETTER = regex.compile(r"\p{L}")
 _MARKUP_PREFIX = regex.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•・]\s+|\d{1,3}[.)]\s+)")
 _LEADING_ELLIPSIS = regex.compile(r"^\s*(?:\.{3,}|…+|‥+)\s*")
+_GRAPHEME = regex.compile(r"\X")
+_NON_SPACE = regex.compile(r"[^\s\x1c-\x1f]+")
 _EMPHASIS = regex.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 
 # What may end a sentence, and what may follow the end mark (closing quotes, brackets).
@@ -31,33 +34,74 @@ def nfkc(text: str) -> str:
 
 def key_with_map(raw: str) -> tuple[str, list[int]]:
     """Comparison key of `raw` and the raw offset of each key character."""
-    skip = [False] * len(raw)
-    m = _MARKUP_PREFIX.match(raw)
-    if m:
-        for i in range(m.start(), m.end()):
-            skip[i] = True
-    rest = m.end() if m else 0
-    e = _LEADING_ELLIPSIS.match(raw, rest)
-    if e:
-        for i in range(e.start(), e.end()):
-            skip[i] = True
-    for em in _EMPHASIS.finditer(raw):
-        for i in range(em.start(), em.end()):
-            skip[i] = True
+    skips = _skip_spans(raw)
+    folded = unicodedata.normalize("NFKC", raw).casefold()
+    if len(folded) != len(raw):
+        return _key_with_map_per_char(raw, skips)
     chars: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(raw):
-        if skip[i] or ch.isspace():
-            continue
-        for out in unicodedata.normalize("NFKC", ch).casefold():
-            if not out.isspace():
-                chars.append(out)
-                offsets.append(i)
+    for m in _NON_SPACE.finditer(folded):
+        for s, e in _minus(m.start(), m.end(), skips):
+            chars.append(folded[s:e])
+            offsets.extend(range(s, e))
     return "".join(chars), offsets
 
 
+def _skip_spans(raw: str) -> list[tuple[int, int]]:
+    """Sorted spans that never count in a key: markup prefix, restart ellipsis, emphasis marks."""
+    spans = []
+    m = _MARKUP_PREFIX.match(raw)
+    if m:
+        spans.append((m.start(), m.end()))
+    e = _LEADING_ELLIPSIS.match(raw, m.end() if m else 0)
+    if e and e.end() > e.start():
+        spans.append((e.start(), e.end()))
+    spans += [(em.start(), em.end()) for em in _EMPHASIS.finditer(raw)]
+    return sorted(spans)
+
+
+def _minus(start: int, end: int, skips: list[tuple[int, int]]):
+    """[start, end) without the skip spans."""
+    for s, e in skips:
+        if e <= start or s >= end:
+            continue
+        if s > start:
+            yield start, s
+        start = max(start, e)
+    if start < end:
+        yield start, end
+
+
+def _key_with_map_per_char(raw: str, skips: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """The slow path, for text whose normal form changes length (ligatures, ß, decomposed kana).
+
+    Works per grapheme cluster, so a kana and its combining dakuten (か + ゙) fold
+    together into the composed form (が), exactly as in the whole-text form.
+    """
+    skip = bytearray(len(raw))
+    for s, e in skips:
+        skip[s:e] = b"\x01" * (e - s)
+    chars: list[str] = []
+    offsets: list[int] = []
+    for m in _GRAPHEME.finditer(raw):
+        if skip[m.start()]:
+            continue
+        folded = _fold_cluster(m.group(0))
+        if folded:
+            chars.append(folded)
+            offsets.extend([m.start()] * len(folded))
+    return "".join(chars), offsets
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_cluster(cluster: str) -> str:
+    """NFKC + case fold of one grapheme cluster, whitespace removed (memoised: a pure function)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", cluster).casefold() if not c.isspace())
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def key(raw: str) -> str:
-    """Comparison key only (see module docstring)."""
+    """Comparison key only (see module docstring); memoised, as the rules ask for the same lines' keys."""
     return key_with_map(raw)[0]
 
 
@@ -67,10 +111,10 @@ def is_cjk_char(ch: str) -> bool:
 
 def cjk_ratio(text: str) -> float:
     """Share of letters that belong to scripts written without spaces."""
-    letters = _LETTER.findall(text)
+    letters = len(_LETTER.findall(text))
     if not letters:
         return 0.0
-    return sum(1 for ch in letters if _CJK.match(ch)) / len(letters)
+    return len(_CJK.findall(text)) / letters
 
 
 def is_space_separated(text: str) -> bool:
