@@ -74,9 +74,11 @@ def _codec(label: str) -> str | None:
         return None
 
 
-def extract_main_text(html: str | bytes, url: str | None = None) -> str:
+def extract_main_text(html: str | bytes, url: str | None = None, with_title: bool = False) -> str:
     """The article's main content as Markdown-ish text (`#` headings, `- ` items, blank-line paragraphs).
 
+    The headline is left out of the body (the Zyte benchmark's article bodies exclude it);
+    `with_title=True` puts it back on top as a `# ` heading, as a cleaned corpus wants it.
     Raises InputError for empty input or text that has no HTML markup at all; any HTML, however
     malformed, yields a best-effort result (possibly empty) instead of an exception.
     """
@@ -93,7 +95,24 @@ def extract_main_text(html: str | bytes, url: str | None = None) -> str:
         own = [(b.tag, b.text, b.link_density) for b in main_blocks(dom)]
         if sum(len(x[1]) for x in own) > sum(len(x[1]) for x in chosen):
             chosen = own
-    return render(_clean(chosen, _titles(soup)))
+    body = render(_clean(chosen, _titles(soup)))
+    headline = _headline(soup) if with_title else ""
+    if headline and not body.lstrip().startswith(("# " + headline, headline)):
+        return f"# {headline}\n\n{body}" if body.strip() else f"# {headline}\n"
+    return body
+
+
+def _headline(soup) -> str:
+    """The page's headline: its first h1, else og:title, else <title>; whitespace folded."""
+    h1 = soup.find("h1")
+    candidates = [h1.get_text(" ") if h1 is not None else ""]
+    candidates += [str(m.get("content") or "") for m in soup.find_all("meta", attrs={"property": "og:title"})]
+    candidates.append(str(soup.title.string) if soup.title and soup.title.string else "")
+    for text in candidates:
+        folded = " ".join(text.split())
+        if folded:
+            return folded
+    return ""
 
 
 def _trafilatura_blocks(html: str, url: str | None) -> list[tuple[str, str]]:

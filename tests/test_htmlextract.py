@@ -213,3 +213,14 @@ def test_text_at_every_one_of_5000_levels_stays_linear():
     start = time.perf_counter()
     assert "word, word" in extract_main_text(html)
     assert time.perf_counter() - start < 5  # was ~8 s when each string walked all its ancestors
+
+
+def test_headline_put_back_on_request():
+    html = ("<html><head><title>River News | Site</title></head><body><h1>Bridge reopens after repairs</h1>"
+            "<article><p>" + "The old bridge reopened on Monday after eighteen months of careful work. " * 6
+            + "</p></article></body></html>")
+    plain = extract_main_text(html)
+    titled = extract_main_text(html, with_title=True)
+    assert not plain.startswith("# Bridge reopens")
+    assert titled.startswith("# Bridge reopens after repairs\n\n")
+    assert titled.count("Bridge reopens after repairs") == 1
