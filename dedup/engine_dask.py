@@ -198,12 +198,5 @@ def _link(db, client, outcomes: list, options: RunOptions) -> list[Cluster]:
     if options.index:
         return pipeline.link_duplicates(outcomes, options)
     clusters = find_clusters(db, client, [(o.doc.doc_id, o.result.text) for o in outcomes], options.neardup)
-    by_id = {o.doc.doc_id: o for o in outcomes}
-    for cluster in clusters:
-        for member in cluster.members:
-            if member != cluster.keep and member in by_id:
-                outcome = by_id[member]
-                outcome.duplicate_of = cluster.keep
-                outcome.similarity = cluster.similarity.get(member)
-                pipeline.mark_near_duplicate(outcome, cluster.keep, outcome.similarity, options.keep_duplicates)
+    pipeline.mark_clusters(outcomes, clusters, options.keep_duplicates)
     return clusters

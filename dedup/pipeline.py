@@ -179,6 +179,12 @@ def link_duplicates(outcomes: list[Outcome], options: RunOptions) -> list[Cluste
     finally:
         if index is not None:
             index.close()
+    mark_clusters(outcomes, clusters, options.keep_duplicates)
+    return clusters
+
+
+def mark_clusters(outcomes: list[Outcome], clusters: list[Cluster], keep_duplicates: bool) -> None:
+    """Mark every member of each cluster but the kept one as its near-duplicate copy."""
     by_id = {o.doc.doc_id: o for o in outcomes}
     for cluster in clusters:
         for member in cluster.members:
@@ -186,8 +192,7 @@ def link_duplicates(outcomes: list[Outcome], options: RunOptions) -> list[Cluste
                 outcome = by_id[member]
                 outcome.duplicate_of = cluster.keep
                 outcome.similarity = cluster.similarity.get(member)
-                mark_near_duplicate(outcome, cluster.keep, outcome.similarity, options.keep_duplicates)
-    return clusters
+                mark_near_duplicate(outcome, cluster.keep, outcome.similarity, keep_duplicates)
 
 
 def mark_near_duplicate(outcome: Outcome, keep: str, similarity: float | None, written: bool) -> None:
