@@ -15,6 +15,7 @@ merged, so that the merge sees whole sentences.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import regex
@@ -23,6 +24,13 @@ from . import textnorm
 from .provenance import Action, Reason
 from .stream import Dropped, Item, Part
 
+FUNCTION_WORDS = frozenset((
+    "a an the and or but nor so yet of to in on at by for with from as into onto over under about after before "
+    "between through during without within is are was were be been being has have had do does did will would "
+    "can could may might must shall should it its this that these those he she they we you i his her their our "
+    "your my not no than then there here which who whom whose what when where why how all any each every some "
+    "such more most other also only just very up out off new old one two three"
+).split())
 _WORD_END = regex.compile(r"(\w+)$")
 _WORD_START = regex.compile(r"^(\w+)")
 
@@ -52,7 +60,7 @@ def fragment_candidate(item: Item) -> bool:
     return unit.kind in ("prose", "list") and not textnorm.ends_sentence(item.text) and bool(item.key)
 
 
-def stitch_stream(items: list[Item], vocabulary: set[str], options: StitchOptions) -> tuple[list[Item], list[Dropped]]:
+def stitch_stream(items: list[Item], vocabulary: Counter, options: StitchOptions) -> tuple[list[Item], list[Dropped]]:
     """Resolve the seams of `items` (input order); returns the new stream and what was dropped."""
     out: list[Item] = []
     dropped: list[Dropped] = []
@@ -138,26 +146,37 @@ def _join_on(item: Item, nxt: Item, k: int, dropped: list[Dropped]) -> Item:
     return joined
 
 
-def _join_direct(item: Item, nxt: Item, vocabulary: set[str]) -> Item:
+def _join_direct(item: Item, nxt: Item, vocabulary: Counter) -> Item:
     """`item` + `nxt` with no overlap: the next chunk goes on where the cut was."""
     glue = _glue(item.text, nxt.text, vocabulary)
     return Item.join(item, nxt, glue + nxt.text, nxt.first_unit.start, Reason.STITCHED, "continuation_join")
 
 
-def _glue(left: str, right: str, vocabulary: set[str]) -> str:
-    """'' when the cut fell inside a word (or in text without spaces), else ' '."""
+def _glue(left: str, right: str, vocabulary: Counter) -> str:
+    """'' when the cut fell inside a word (or in text without spaces), else ' '.
+
+    The document is its own dictionary: a cut piece ("rep" / "ort") stands in it
+    once, at the seam, while real words recur or are common function words.
+    Two rare pieces, one of them short, are taken for one cut word.
+    """
     if not left or not right:
         return ""
     if textnorm.is_cjk_char(left[-1]) or textnorm.is_cjk_char(right[0]) or not right[0].isalnum():
         return ""
+    if left[-1].isspace() or not left[-1].isalnum():
+        return " " if not left[-1].isspace() else ""
     a, b = _WORD_END.search(left), _WORD_START.search(right)
-    if a and b:
-        whole = (a.group(1) + b.group(1)).casefold()
-        if whole in vocabulary and not (a.group(1).casefold() in vocabulary and b.group(1).casefold() in vocabulary):
-            return ""
-        if whole in vocabulary and a.group(1).casefold() not in vocabulary:
-            return ""
-    return " "
+    if not (a and b):
+        return " "
+    wa, wb = a.group(1).casefold(), b.group(1).casefold()
+    if vocabulary[wa + wb] > 0:
+        return ""  # the whole word stands elsewhere in the document
+    if right[0].isupper() or wa in FUNCTION_WORDS or wb in FUNCTION_WORDS:
+        return " "
+    if vocabulary[wa] > 1 and vocabulary[wb] > 1:
+        return " "  # both pieces are words the document uses elsewhere
+    short_piece = min(len(wa), len(wb)) <= 4 and len(wa) + len(wb) <= 12
+    return "" if short_piece else " "
 
 
 def _prefix_target(item: Item, items: list[Item], i: int, placed: list[Item], at_marker: bool,
@@ -194,9 +213,9 @@ def _seen_before(item: Item, placed: list[Item]) -> bool:
     return any(item.key in other.key for other in placed)
 
 
-def vocabulary_of(text: str) -> set[str]:
-    """Lower-cased words of a document, to tell a cut word from a cut between words."""
-    return {w.casefold() for w in regex.findall(r"\w+", text)}
+def vocabulary_of(text: str) -> Counter:
+    """Counts of the lower-cased words of a document, to tell a cut word from a cut between words."""
+    return Counter(w.casefold() for w in regex.findall(r"\w+", text))
 
 
 __all__ = ["StitchOptions", "stitch_stream", "vocabulary_of", "overlap_length", "Action"]

@@ -162,3 +162,14 @@ def test_text_after_a_repeated_paragraph_stays_at_the_end():
 def test_real_page_patterns_are_not_repairs(text):
     """Shapes met in real news pages (livedoor) that once looked like damage."""
     assert clean_text(text).text == text
+
+
+@pytest.mark.parametrize("left,right,joined", [
+    ("It included the full inspection rep", "ort and a timeline of the works.", "inspection report and"),
+    ("It included the full", "inspection report and a timeline.", "the full inspection report"),
+    ("It included the report of the", "bridge and a timeline.", "of the bridge and"),
+    ("The council agreed a new informa", "tion policy on Monday.", "new information policy"),
+])
+def test_english_seam_spacing(left, right, joined):
+    out = clean_text(f"The work began in spring. {left}\n---END---\n{right}\n").text
+    assert joined in out
