@@ -189,11 +189,11 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-DEFAULT_MAX_INPUT_MB = 8
+DEFAULT_MAX_INPUT_MB = 4
 
 
 def max_input_bytes() -> int:
-    """Largest document we clean, in bytes: `DEDUP_MAX_INPUT_MB` (default 8 MB).
+    """Largest document we clean, in bytes: `DEDUP_MAX_INPUT_MB` (default 4 MB).
 
     Repair is superlinear in the number of sentences (about 50 s for 5 MB of
     prose), so a bigger document is refused with a clear error rather than
