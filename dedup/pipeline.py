@@ -95,6 +95,7 @@ def _documents_of(spec: reader.InputFile, options: RunOptions, stdin_bytes: byte
         text = extract_main_text(decode_html(data))
         if not text.strip():
             raise InputError("no text found in the HTML page", spec.path, "check that the page has a body")
+        reader.check_size(len(text.encode("utf-8")), spec.path, "extracted text")
         return [reader.Document(spec.path, spec.path, spec.output_name, "html", text)]
     text, encoding = reader.decode(data, spec.path)
     reader.check_not_empty(text, spec.path)

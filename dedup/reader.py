@@ -189,14 +189,15 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-DEFAULT_MAX_INPUT_MB = 4
+DEFAULT_MAX_INPUT_MB = 2
+HTML_SIZE_FACTOR = 2  # a page's markup may be this many times its text limit; its extracted text is checked too
 
 
 def max_input_bytes() -> int:
-    """Largest document we clean, in bytes: `DEDUP_MAX_INPUT_MB` (default 4 MB).
+    """Largest document we clean, in bytes: `DEDUP_MAX_INPUT_MB` (default 2 MB).
 
-    Repair is superlinear in the number of sentences (about 50 s for 5 MB of
-    prose), so a bigger document is refused with a clear error rather than
+    Repair is superlinear in the number of sentences (about 40 s for 1 MB of
+    varied prose on one line, 50 s for 5 MB of another mix), so a bigger document is refused with a clear error rather than
     left to run for hours; the size is checked before the file is read, so a
     huge file costs no memory.
     """
@@ -208,9 +209,9 @@ def max_input_bytes() -> int:
     return int(megabytes * 2**20)
 
 
-def check_size(size: int, path: str, what: str = "file") -> None:
-    """Raise `InputError` when `size` bytes exceed the document limit."""
-    limit = max_input_bytes()
+def check_size(size: int, path: str, what: str = "file", factor: int = 1) -> None:
+    """Raise `InputError` when `size` exceeds `factor` times the document limit."""
+    limit = max_input_bytes() * factor
     if size > limit:
         raise InputError(f"{what} too large to clean ({size / 2**20:.1f} MB, limit {limit / 2**20:g} MB)", path,
                          "split it into smaller documents or raise DEDUP_MAX_INPUT_MB")
@@ -232,7 +233,7 @@ def read_bytes(spec: InputFile, stdin_bytes: bytes | None = None) -> bytes:
         return data
     try:
         if spec.fmt != "jsonl":
-            check_size(spec.source.stat().st_size, spec.path)
+            check_size(spec.source.stat().st_size, spec.path, factor=HTML_SIZE_FACTOR if spec.fmt == "html" else 1)
         data = spec.source.read_bytes()
     except PermissionError:
         raise InputError("permission denied", spec.path, "make the file readable, e.g. chmod +r")
@@ -247,13 +248,13 @@ def read_bytes(spec: InputFile, stdin_bytes: bytes | None = None) -> bytes:
 
 def _gunzip(data: bytes, path: str) -> bytes:
     """Decompress a gzip file, refusing output beyond the document limit (a gzip bomb)."""
-    limit = max_input_bytes()
+    limit = max_input_bytes() * HTML_SIZE_FACTOR
     try:
         inflater = zlib.decompressobj(wbits=31)
         out = inflater.decompress(data, limit + 1)
     except zlib.error as exc:
         raise InputError(f"not a valid gzip file ({exc})", path, "re-download or gunzip it")
-    check_size(len(out), path, "decompressed file")
+    check_size(len(out), path, "decompressed file", factor=HTML_SIZE_FACTOR)
     if not inflater.eof:
         raise InputError("not a valid gzip file (truncated)", path, "re-download or gunzip it")
     return out

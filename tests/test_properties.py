@@ -9,12 +9,11 @@ every dropped duplicate is still in the output where `kept_as` says.
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedup import clean_text
@@ -38,28 +37,14 @@ WORDS = ("river council museum budget ferry bakery library owls cinema water bri
 JA_WORDS = ["図書館", "商店街", "防災", "訓練", "市役所", "住民", "地域", "予算", "公園", "電車", "朝", "夜"]
 
 
-# Shapes of two known bugs in others' modules (see the xfail tests below); the properties skip them
-# until they are fixed, so that they keep finding new problems.
-_MARKER_WITH_TEXT = re.compile(r"^(?=[^\n\r]*(?:---END---|<\|endoftext\|>|\[END\]))(?![ \t]*(?:---END---|<\|endoftext\|>|\[END\])[ \t]*$)"
-                               r"[^\n\r]*\S", re.M)
-_HEADING_TRAILING_SPACE = re.compile(r"^#[^\n\r]*[ \t]+(?:[\r\n]|$)", re.M)
-
-
-def known_bug(text: str) -> bool:
-    """Whether `text` has the shape of a known, reported bug (marker sharing a line; heading + trailing space)."""
-    return bool(_MARKER_WITH_TEXT.search(text) or _HEADING_TRAILING_SPACE.search(text))
-
-
-@pytest.mark.xfail(strict=True, reason="boilerplate/clean: a line left as '...' after its marker is removed is "
-                   "kept, but dropped as separator_line on the next pass (not idempotent)")
 def test_marker_then_ellipsis_line_is_idempotent():
+    """Found by the idempotence property: a marker sharing a line with '...'."""
     once = clean_text("... [END]\n").text  # '...\n'
     assert clean_text(once).text == once      # got '\n'
 
 
-@pytest.mark.xfail(strict=True, reason="render/segment: a '# ' heading line with two sentences and a trailing "
-                   "space gains one more space per pass")
 def test_heading_with_trailing_space_is_unchanged():
+    """Found by the idempotence property: a heading with a trailing space used to gain one more per pass."""
     assert clean_text("# a. b \n").text == "# a. b \n"  # got '# a. b  \n'
 
 
@@ -97,7 +82,6 @@ def test_random_text_no_crash_and_full_coverage(text):
 @PROPERTY
 @given(RANDOM_TEXT)
 def test_cleaning_is_idempotent(text):
-    assume(not known_bug(text))
     once = clean_text(text).text
     assert clean_text(once).text == once
 
