@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import segment
-from .boilerplate import find_boilerplate
+from .boilerplate import Removal, find_boilerplate
 from .provenance import Action, ActionRecord, DocumentProvenance, Reason, line_span, line_starts_of
 from .render import actions_of, render
 from .repair import RepairOptions, merge_repeats
@@ -44,9 +44,8 @@ def clean_text(text: str, options: CleanOptions | None = None, path: str = "<tex
     line_starts = line_starts_of(text)
     lines = segment.lines_of(text, fm_end, text.count("\n", 0, fm_end) + 1)
     markers = segment.find_markers(text, fm_end, segment.compile_markers(options.markers))
-    chrome = find_boilerplate(lines, learned) if options.boilerplate else None
-    removals = [r for rs in chrome.removed.values() for r in rs] if chrome else []
-    markers = [m for m in markers if not any(r.start <= m[0] < r.end for r in removals)]
+    chrome = find_boilerplate(_without_markers(lines, markers), learned) if options.boilerplate else None
+    removals = _around_markers([r for rs in chrome.removed.values() for r in rs] if chrome else [], markers)
     units = segment.build_units(text, lines, [(r.start, r.end) for r in removals], markers,
                                 chrome.joins if chrome else set())
     items = [Item.of_unit(u) for u in units]
@@ -55,13 +54,39 @@ def clean_text(text: str, options: CleanOptions | None = None, path: str = "<tex
         items, seams = stitch_stream(items, vocabulary_of(text), options.repair_options.stitch)
         items, repeats = merge_repeats(items, options.repair_options)
         dropped = seams + repeats
-    tail = text[len(text.rstrip()):] if text.strip() else ""
+    body = text[fm_end:]
+    tail = body[len(body.rstrip()):] if body.strip() else body
     out, spans = render(text[:fm_end], items, units, tail, dropped)
     actions = actions_of(items, dropped, spans, line_starts)
     actions += _fixed_actions(text, fm_end, removals, markers, line_starts)
     actions.sort(key=lambda a: (a.source[0], a.source[1]))
     prov = DocumentProvenance(path=path, output=output, chars_in=len(text), chars_out=len(out), actions=actions)
     return CleanResult(out, prov)
+
+
+def _without_markers(lines: list[segment.Line], markers: list[tuple[int, int]]) -> list[segment.Line]:
+    """The lines as the chrome rules see them: marker text blanked (offsets unchanged)."""
+    if not markers:
+        return lines
+    out = []
+    for line in lines:
+        text = line.text
+        for s, e in markers:
+            if s < line.end and e > line.start:
+                a, b = max(s, line.start) - line.start, min(e, line.end) - line.start
+                text = text[:a] + " " * (b - a) + text[b:]
+        kind = line.kind if text == line.text else segment.classify(text, line.kind == "code")
+        out.append(segment.Line(line.index, line.start, line.end, text, line.number, kind))
+    return out
+
+
+def _around_markers(removals: list[Removal], markers: list[tuple[int, int]]) -> list[Removal]:
+    """Removal spans with the markers inside them cut out: a marker stays a marker action."""
+    out = []
+    for r in removals:
+        for s, e in segment.subtract((r.start, r.end), markers):
+            out.append(Removal(s, e, r.rule, r.line))
+    return out
 
 
 def _fixed_actions(text: str, fm_end: int, removals, markers, line_starts) -> list[ActionRecord]:

@@ -120,6 +120,7 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, qui
     options = build_options(kw)
     options.keep_duplicates = keep_duplicates
     if outdir is not None:
+        _make_output_folder(outdir)
         options.exclude = [outdir]
     result = execute(paths, options, quiet)
     errors = list(result.errors)
@@ -128,14 +129,14 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, qui
         for text in texts.values():
             sys.stdout.write(text)
         if provenance_path:
-            write_provenance(result, provenance_path)
+            _guarded(errors, write_provenance, result, provenance_path)
     else:
         inputs = {Path(o.doc.path).resolve() for o in result.outcomes if o.doc.path != "-"}
         errors += write_outputs(result, outdir, keep_duplicates, options.text_field, inputs)
-        write_provenance(result, provenance_path or outdir / PROVENANCE_NAME)
+        _guarded(errors, write_provenance, result, provenance_path or outdir / PROVENANCE_NAME)
         _write_reports(result, outdir, errors)
     if save_boilerplate and result.learned is not None:
-        result.learned.save(save_boilerplate)
+        _guarded(errors, result.learned.save, save_boilerplate)
     report_errors(errors)
     if not quiet:
         _summary(result, errors)
@@ -172,6 +173,24 @@ def report(paths, json_path, html_path, quiet, **kw) -> None:
     if not quiet:
         _summary(result, errors)
     sys.exit(1 if errors else 0)
+
+
+def _make_output_folder(outdir: Path) -> None:
+    """Create OUTDIR before any work, so a bad -o is one error line, not one per output file."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        click.echo(f"dedup: error: {outdir}: cannot create the output folder: {reason} (choose another -o)", err=True)
+        sys.exit(1)
+
+
+def _guarded(errors: list[DedupError], write, *args) -> None:
+    """Run a writer; a library error becomes one more error line instead of a traceback."""
+    try:
+        write(*args)
+    except DedupError as exc:
+        errors.append(exc)
 
 
 def _write_reports(result: RunResult, outdir: Path, errors: list[DedupError]) -> None:

@@ -10,6 +10,8 @@ container scoring (`dedup.htmlblocks`) when trafilatura returns nothing, as on s
 """
 from __future__ import annotations
 
+import bisect
+
 import codecs
 import re
 import warnings
@@ -204,7 +206,7 @@ def _match(found: list[tuple[str, str]], dom: list[Block]) -> list[int | None]:
         grams = [tuple(toks[j:j + 3]) for j in range(max(1, len(toks) - 2))]
         votes: dict[int, int] = {}
         for g in grams:
-            for i in set(index.get(g, ())):
+            for i in _nearby(index.get(g, []), last):
                 votes[i] = votes.get(i, 0) + 1
         good = sorted(i for i, v in votes.items() if v >= 0.9 * len(grams))
         after = [i for i in good if i > last]
@@ -212,6 +214,15 @@ def _match(found: list[tuple[str, str]], dom: list[Block]) -> list[int | None]:
         last = best if best is not None and best > last else last
         out.append(best)
     return out
+
+
+def _nearby(positions: list[int], last: int, width: int = 8) -> set[int]:
+    """The first `width` block indexes after `last` and the first `width` overall (positions are sorted).
+
+    Bounds the vote count on pages that repeat one paragraph thousands of times.
+    """
+    start = bisect.bisect_right(positions, last)
+    return set(positions[start:start + width]) | set(positions[:width])
 
 
 def _aligned(found: list[tuple[str, str]], dom: list[Block], recover: bool = True) -> list[Item]:

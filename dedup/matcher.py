@@ -5,15 +5,18 @@ once formatting is normalised away) and a datasketch `MinHashLSH` over
 character 4-grams (CJK) or word bigrams (space-separated text) for copies that
 drifted a little or lost/gained a few words.  LSH is approximate, so every
 candidate is verified on the keys: containment (one copy inside the other, as
-when a later copy adds "例えば、") or a SequenceMatcher ratio.  The verified
+when a later copy adds "例えば、") or an indel similarity ratio (rapidfuzz, the
+same measure as difflib's ratio, computed in C).  The verified
 similarity is recorded in the provenance.
 """
 from __future__ import annotations
 
-import difflib
+import heapq
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
+from rapidfuzz import fuzz
 
 from . import minhash, textnorm
 from .stream import Item
@@ -36,7 +39,10 @@ class MatchOptions:
     lsh_bands: int = 16            # 16 bands x 4 rows: candidates from about Jaccard 0.5 up;
     lsh_rows: int = 4              # fixed, so no per-document parameter search
     min_fuzzy_chars: int = 12      # shorter keys match exactly or not at all
-    min_ratio: float = 0.9         # SequenceMatcher ratio for a drifted copy
+    max_candidates: int = 8        # exact copies considered per sentence (the most recent)
+    max_verify: int = 16           # LSH hits verified per sentence (the most similar)
+    max_hits: int = 256            # LSH hits ranked per sentence (the most recent)
+    min_ratio: float = 0.9         # indel similarity ratio for a drifted copy
     min_containment: float = 0.6   # share of the longer key the shorter one must cover
     seed: int = 1
 
@@ -57,7 +63,10 @@ class Matcher:
         self.lsh = MinHashLSH(num_perm=options.num_perm, params=(options.lsh_bands, options.lsh_rows))
         self.perms = minhash.permutations(options.num_perm, options.seed)
         self.signatures: dict[int, MinHash] = {}
-        self.by_id: dict[int, Item] = {}
+        self.by_name: dict[str, Item] = {}
+        self.names: dict[int, str] = {}
+        self.inserted = 0
+        self.verified: dict[tuple[int, int], Match | None] = {}  # each pair is verified once
 
     def signature(self, item: Item) -> MinHash | None:
         """The item's MinHash (vectorised over its shingle hashes; cached per item)."""
@@ -74,35 +83,55 @@ class Matcher:
         self.exact.setdefault(item.key, []).append(item)
         sig = self.signature(item)
         if sig is not None:
-            name = str(id(item))
-            self.by_id[id(item)] = item
+            self.inserted += 1
+            name = f"{self.inserted:09d}"  # insertion order: deterministic, unlike id()
+            self.names[id(item)] = name
+            self.by_name[name] = item
             self.lsh.insert(name, sig)
 
     def remove(self, item: Item) -> None:
         bucket = self.exact.get(item.key, [])
         if item in bucket:
             bucket.remove(item)
-        if id(item) in self.by_id:
-            self.lsh.remove(str(id(item)))
-            del self.by_id[id(item)]
+        name = self.names.pop(id(item), None)
+        if name is not None:
+            self.lsh.remove(name)
+            del self.by_name[name]
 
     def candidates(self, item: Item) -> list[Match]:
-        """Verified earlier copies of `item` (any order)."""
+        """Verified earlier copies of `item`, most recent first.
+
+        At most `max_candidates` exact copies and `max_verify` LSH hits (the most
+        similar by signature, then the most recent) are considered, so a text
+        made of one sentence shape repeated thousands of times stays linear.
+        """
         if not item.key:
             return []
-        found: dict[int, Match] = {}
-        for other in self.exact.get(item.key, []):
-            found[id(other)] = Match(other, 1.0, False)
+        cap = self.options.max_candidates
+        found: dict[int, Match] = {id(o): Match(o, 1.0, False) for o in reversed(self.exact.get(item.key, [])[-cap:])}
         sig = self.signature(item)
         if sig is not None:
-            for name in self.lsh.query(sig):
-                other = self.by_id.get(int(name))
-                if other is None or id(other) in found:
-                    continue
-                match = self.verify(item.key, other)
-                if match is not None:
-                    found[id(other)] = match
+            for other in self._closest(sig, found):
+                pair = (id(item), id(other))
+                if pair not in self.verified:
+                    self.verified[pair] = self.verify(item.key, other)
+                if self.verified[pair] is not None:
+                    found[id(other)] = self.verified[pair]
         return list(found.values())
+
+    def _closest(self, sig: MinHash, found: dict[int, Match]) -> list[Item]:
+        """LSH hits not already found, best estimated similarity first, at most `max_verify`."""
+        hits = self.lsh.query(sig)
+        if len(hits) > self.options.max_hits:  # text made of one word soup: keep the most recent hits
+            hits = heapq.nlargest(self.options.max_hits, hits)
+        names = sorted(n for n in hits if id(self.by_name[n]) not in found)
+        if len(names) <= self.options.max_verify:
+            return [self.by_name[n] for n in reversed(names)]
+        others = [self.by_name[n] for n in names]
+        stacked = np.stack([self.signatures[id(o)].hashvalues for o in others])
+        estimate = (stacked == sig.hashvalues).sum(axis=1)
+        order = np.lexsort((-np.arange(len(others)), -estimate))  # most similar, then most recent
+        return [others[k] for k in order[: self.options.max_verify]]
 
     def verify(self, key: str, other: Item) -> Match | None:
         a, b = key, other.key
@@ -112,7 +141,7 @@ class Matcher:
             if share >= self.options.min_containment:
                 return Match(other, share, True)
             return None
-        ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+        ratio = fuzz.ratio(a, b, score_cutoff=self.options.min_ratio * 100) / 100
         if ratio >= self.options.min_ratio:
             return Match(other, ratio, False)
         return None

@@ -101,7 +101,7 @@ class Merge:
         def rank(m: Match):
             p = self.order.position(m.item)
             ahead = self.cursor < p <= self.cursor + 3
-            return (0 if ahead else 1, abs(self.cursor - p), -m.similarity)
+            return (0 if ahead else 1, abs(self.cursor - p), -m.similarity, p)
         return min(matches, key=rank)
 
     def decide(self, i: int, item: Item, best: Match) -> None:

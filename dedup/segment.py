@@ -35,6 +35,7 @@ _ABBREV = regex.compile(
 _LEADING_LABEL = regex.compile(r"^\s*(?:\*\*[^*\n]{1,60}\*\*|__[^_\n]{1,60}__)(?=\s+\S)")
 _OPENERS = "「『（【〔〈《"
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
+_NEXT_VISIBLE = regex.compile(r"\s*(\S)")
 _SENT_END = regex.compile(r"[。！？!?．]+[" + regex.escape(textnorm.CLOSERS) + r"]*|\.+[" + regex.escape(textnorm.CLOSERS) + r"]*(?=\s|$)")
 
 
@@ -176,16 +177,24 @@ def _is_boundary(text: str, start: int, m) -> bool:
     nxt = text[end:end + 1]
     if mark[-1] in textnorm.CLOSERS and nxt and not nxt.isspace() and nxt not in _OPENERS:
         return False
-    rest = text[end:].lstrip()
-    if mark[0] in ".!?" and rest and _HIRAGANA.match(rest[0]):
+    after = _NEXT_VISIBLE.match(text, end)
+    rest = after.group(1) if after else ""
+    if mark[0] in ".!?" and rest and _HIRAGANA.match(rest):
         return False  # "I will tell you my opinion. と言うと…": a quoted sentence inside a Japanese one
     if mark.startswith(".") and len(mark) == 1:
         before = text[start:m.start()]
-        if _ABBREV.search(before) or regex.search(r"\d$", before) and regex.match(r"\d", nxt or " "):
+        if _ABBREV.search(before) or (before[-1:].isdigit() and nxt.isdigit()):
             return False
-        if rest and rest[0].islower():
+        if rest and rest.islower():
             return False
     return True
+
+
+def _whole(text: str) -> list[tuple[int, int]]:
+    """The line as one piece, its surrounding whitespace left to the separators."""
+    spans: list[tuple[int, int]] = []
+    _append_trimmed(text, 0, len(text), spans)
+    return spans
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
@@ -246,7 +255,7 @@ def build_units(
             continue
         for s, e in subtract((line.start, line.end), holes):
             chunk = bisect.bisect_right(marker_starts, s)
-            pieces = [(0, e - s)] if line.kind in ("code", "table", "heading") else split_sentences(text[s:e])
+            pieces = _whole(text[s:e]) if line.kind in ("code", "table", "heading") else split_sentences(text[s:e])
             for ps, pe in pieces:
                 us, ue = s + ps, s + pe
                 gap = text[prev_end:us]

@@ -20,6 +20,7 @@ _LETTER = regex.compile(r"\p{L}")
 _MARKUP_PREFIX = regex.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•・]\s+|\d{1,3}[.)]\s+)")
 _LEADING_ELLIPSIS = regex.compile(r"^\s*(?:\.{3,}|…+|‥+)\s*")
 _GRAPHEME = regex.compile(r"\X")
+_WORD = regex.compile(r"\w+")
 _NON_SPACE = regex.compile(r"[^\s\x1c-\x1f]+")
 _EMPHASIS = regex.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 
@@ -147,7 +148,7 @@ def char_shingles(k: str, size: int) -> set[str]:
 
 
 def word_shingles(text: str, size: int) -> set[str]:
-    words = regex.findall(r"\w+", nfkc(text).casefold())
+    words = _WORD.findall(nfkc(text).casefold())
     if len(words) <= size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}

@@ -207,8 +207,6 @@ def test_unwritable_provenance_is_one_line(value, tmp_path):
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == GOOD
 
 
-@pytest.mark.xfail(strict=True, reason="cli.clean: an output folder that cannot be created gives one error per "
-                   "output file, one for the provenance and one per report (4 lines for one problem)")
 def test_output_folder_under_a_file_is_one_line(tmp_path):
     result = _clean_with(tmp_path, "-o", "{a}/out")
     lines = error_lines(result.stderr)
@@ -368,8 +366,6 @@ def _recurring_shapes(sentences: int) -> str:
                     for i in range(sentences))
 
 
-@pytest.mark.xfail(strict=True, reason="matcher.Matcher.candidates verifies every LSH hit with difflib "
-                   "(quadratic on many near-identical sentences: 0.1 MB → 23 s, 0.2 MB → 92 s)")
 def test_repair_work_is_bounded_on_recurring_sentences(monkeypatch):
     from dedup import matcher
 
@@ -380,8 +376,6 @@ def test_repair_work_is_bounded_on_recurring_sentences(monkeypatch):
     assert len(calls) <= 30 * 300, f"{len(calls)} verifications for 300 sentences"
 
 
-@pytest.mark.xfail(strict=True, reason="htmlextract._match is quadratic in repeated paragraphs: every 3-gram's "
-                   "posting list holds every block (4000 identical <p> → 18 s, 16000 → 74 s)")
 def test_html_with_many_identical_paragraphs_extracts_quickly():
     from dedup.htmlextract import extract_main_text
 
