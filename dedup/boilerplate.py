@@ -88,10 +88,12 @@ class Document:
     learned: object | None = None  # corpus boilerplate (see corpus.py)
 
     def drop_line(self, line: Line, rule: str) -> None:
+        """Remove the whole line, in the name of `rule`."""
         if line.index not in self.removed or not self._whole(line):
             self.removed[line.index] = [Removal(line.start, line.end, rule, line.number)]
 
     def drop_span(self, line: Line, start: int, end: int, rule: str) -> None:
+        """Remove part of a line (a suffix, a prefix run), in the name of `rule`."""
         if not self._whole(line):
             self.removed.setdefault(line.index, []).append(Removal(start, end, rule, line.number))
 
@@ -117,6 +119,7 @@ class Document:
 
 
 def separator_line(doc: Document) -> None:
+    """A line of one repeated symbol ("*****", "-----"), or such a run opening a line."""
     for line in doc.lines:
         if line.kind != "code" and _SEPARATOR.match(line.text):
             doc.drop_line(line, "separator_line")
@@ -138,6 +141,7 @@ def ui_string(doc: Document) -> None:
 
 
 def toc_label(doc: Document) -> None:
+    """A table-of-contents label ("目次", "Contents") left without its table."""
     alive = doc.alive()
     for i, line in enumerate(alive):
         if textnorm.key(line.text).strip(":：") in TOC_LABELS:
@@ -147,6 +151,7 @@ def toc_label(doc: Document) -> None:
 
 
 def wiki_edit_link(doc: Document) -> None:
+    """Section-edit links: "[edit]", "[編集]", or a bare " edit" ending several lines."""
     bare = sum(1 for ln in doc.lines if _BARE_EDIT.search(ln.text))
     for line in doc.lines:
         m = _EDIT_SUFFIX.search(line.text)
@@ -212,6 +217,7 @@ def copyright_line(doc: Document) -> None:
 
 
 def follow_subscribe(doc: Document) -> None:
+    """"Follow us" / "フォロー・購読をお願いします" lines in the footer region."""
     alive = doc.alive()
     for line in alive[doc.footer_start():]:
         if len(line.text) < 120 and _FOLLOW.search(line.text.strip()):

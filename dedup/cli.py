@@ -61,6 +61,7 @@ def shared_options(func):
 
 
 def build_options(kw: dict) -> RunOptions:
+    """RunOptions from the shared command-line options."""
     markers = tuple(kw["markers"]) + (() if kw["no_default_markers"] else DEFAULT_MARKERS)
     return RunOptions(
         clean=CleanOptions(markers=markers, boilerplate=not kw["no_boilerplate"], repair=not kw["no_repair"]),
@@ -73,6 +74,7 @@ def build_options(kw: dict) -> RunOptions:
 
 
 def report_errors(errors: list[DedupError]) -> None:
+    """One line per error on stderr."""
     for err in errors:
         click.echo(f"dedup: error: {err}", err=True)
 

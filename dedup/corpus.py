@@ -81,26 +81,31 @@ class LearnedBoilerplate:
     documents: int = 0
 
     def rule_for(self, text: str, region: str) -> str | None:
+        """The rule that makes this line chrome, or None."""
         entry = self.entries.get(line_key(text))
         return entry.rule if entry is not None else None
 
     def merged_with(self, other: LearnedBoilerplate) -> LearnedBoilerplate:
+        """Both sets of learned lines (this run's verdicts win)."""
         entries = dict(other.entries)
         entries.update(self.entries)
         return LearnedBoilerplate(entries, self.documents + other.documents)
 
     def to_json(self) -> dict:
+        """The saved form (`--save-boilerplate`), most common lines first."""
         rows = [{"key": k, "text": e.text, "docs": e.docs, "edge_share": round(e.edge, 3), "rule": e.rule}
                 for k, e in sorted(self.entries.items(), key=lambda kv: (-kv[1].docs, kv[0]))]
         return {"format": "dedup-boilerplate/1", "documents": self.documents, "lines": rows}
 
     def save(self, path: Path) -> None:
+        """Write the learned lines to `path` atomically."""
         from .writer import write_atomic
 
         write_atomic(path, json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> LearnedBoilerplate:
+        """Read a file written by `save`; ConfigError when it is not one."""
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
             entries = {row["key"]: Entry(row["text"], row["docs"], row["edge_share"], row["rule"])

@@ -11,7 +11,6 @@ container scoring (`dedup.htmlblocks`) when trafilatura returns nothing, as on s
 from __future__ import annotations
 
 import bisect
-
 import codecs
 import re
 import warnings

@@ -80,6 +80,7 @@ class Matcher:
         return found
 
     def add(self, item: Item) -> None:
+        """Index a placed item."""
         self.exact.setdefault(item.key, []).append(item)
         sig = self.signature(item)
         if sig is not None:
@@ -90,6 +91,7 @@ class Matcher:
             self.lsh.insert(name, sig)
 
     def remove(self, item: Item) -> None:
+        """Forget an item that a more complete copy replaced."""
         bucket = self.exact.get(item.key, [])
         if item in bucket:
             bucket.remove(item)
@@ -134,6 +136,7 @@ class Matcher:
         return [others[k] for k in order[: self.options.max_verify]]
 
     def verify(self, key: str, other: Item) -> Match | None:
+        """Containment or drifted-copy similarity of a key to one item, or None."""
         a, b = key, other.key
         short, long_ = (a, b) if len(a) <= len(b) else (b, a)
         if short in long_:

@@ -115,6 +115,7 @@ class DocumentProvenance:
         return data
 
     def to_line(self) -> str:
+        """One JSONL line."""
         return json.dumps(self.to_json(), ensure_ascii=False, sort_keys=False)
 
     @classmethod

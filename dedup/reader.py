@@ -59,6 +59,7 @@ class Document:
 
 
 def format_of(name: str, default: str = "text") -> str:
+    """text, jsonl or html, by the file name's suffix."""
     low = name.lower()
     if low.endswith(JSONL_SUFFIXES):
         return "jsonl"
@@ -70,6 +71,7 @@ def format_of(name: str, default: str = "text") -> str:
 
 
 def output_name_for(rel: str, fmt: str) -> str:
+    """Output file name: the same, except HTML pages become .md."""
     if fmt != "html":
         return rel
     for suffix in (".html.gz", ".htm.gz", ".xhtml", ".html", ".htm"):

@@ -58,14 +58,17 @@ class Order:
         return len(self.items)
 
     def position(self, item: Item) -> int:
+        """Where `item` stands in the output order."""
         return self.pos[id(item)]
 
     def insert(self, index: int, item: Item) -> None:
+        """Put `item` at `index`, shifting what follows."""
         self.items.insert(index, item)
         for k in range(index, len(self.items)):
             self.pos[id(self.items[k])] = k
 
     def replace(self, index: int, item: Item) -> None:
+        """Let `item` take the place of the item at `index`."""
         del self.pos[id(self.items[index])]
         self.items[index] = item
         self.pos[id(item)] = index
@@ -83,6 +86,7 @@ class Merge:
         self.cursor = -1
 
     def run(self) -> tuple[list[Item], list[Dropped]]:
+        """Merge the whole stream; returns (output items, dropped)."""
         for i, item in enumerate(self.stream):
             matches = self.matcher.candidates(item) if self.comparable(item) else []
             if not matches:
@@ -105,6 +109,7 @@ class Merge:
         return min(matches, key=rank)
 
     def decide(self, i: int, item: Item, best: Match) -> None:
+        """Drop `item` as a restart, drop it as a repeated heading, or keep it."""
         p = self.order.position(best.item)
         if self.cursor < p <= self.cursor + 3 or self.strong(i, item, p, best):
             self.take_repeat(item, p, best)
@@ -118,6 +123,7 @@ class Merge:
         self.place(item, best, i)
 
     def strong(self, i: int, item: Item, p: int, best: Match) -> bool:
+        """Whether the evidence says the text restarted at position p (see module docstring)."""
         o = self.options
         units, chars, informative = self.run_after(i, p)
         own = evidence(item, best)

@@ -76,6 +76,7 @@ class Unit:
 
     @property
     def complete(self) -> bool:
+        """Whether the unit ends like a finished sentence."""
         return textnorm.ends_sentence(self.text)
 
 
@@ -88,6 +89,7 @@ def split_front_matter(text: str) -> int:
 
 
 def compile_markers(patterns) -> regex.Pattern | None:
+    """One case-insensitive pattern for all chunk-marker patterns (None when there are none)."""
     pats = [p for p in patterns if p]
     if not pats:
         return None
@@ -95,12 +97,14 @@ def compile_markers(patterns) -> regex.Pattern | None:
 
 
 def find_markers(text: str, start: int, pattern: regex.Pattern | None) -> list[tuple[int, int]]:
+    """Spans of the chunk markers in text[start:]."""
     if pattern is None:
         return []
     return [(m.start(), m.end()) for m in pattern.finditer(text, start) if m.end() > m.start()]
 
 
 def classify(text: str, in_code: bool) -> str:
+    """The kind of a line: prose, heading, list, table, label, code or blank."""
     if in_code:
         return "code"
     if not text.strip():

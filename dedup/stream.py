@@ -50,10 +50,12 @@ class Item:
             self.refresh_key()
 
     def refresh_key(self) -> None:
+        """Recompute the comparison key after the text changed."""
         self.key, self.key_map = textnorm.key_with_map(self.text)
 
     @classmethod
     def of_unit(cls, unit: Unit) -> Item:
+        """The item of one unit, kept as it is until repair says otherwise."""
         part = Part(unit.start, unit.end, Action.KEPT, Reason.CONTENT, "original")
         return cls(unit.text, [part], unit, unit, unit.sep_before, unit.line_start, unit.id - 1,
                    unit.key, unit.key_map)
@@ -82,10 +84,12 @@ class Item:
 
     @property
     def kind(self) -> str:
+        """The line kind of the item's first unit."""
         return self.first_unit.kind
 
     @property
     def source_span(self) -> tuple[int, int]:
+        """From the first to the last source character the item is made of."""
         return (min(p.start for p in self.parts), max(p.end for p in self.parts))
 
 
@@ -104,4 +108,5 @@ class Dropped:
     @classmethod
     def all_of(cls, item: Item, reason: Reason, rule: str, kept: Item | None,
                similarity: float | None = None) -> list[Dropped]:
+        """One drop per source part of `item`."""
         return [cls(p.start, p.end, reason, rule, kept, similarity, item.first_unit.line) for p in item.parts]

@@ -30,6 +30,7 @@ CLOSERS = "」』）)]】〕〉》\"'”’"
 
 
 def nfkc(text: str) -> str:
+    """NFKC form of `text`."""
     return unicodedata.normalize("NFKC", text)
 
 
@@ -107,6 +108,7 @@ def key(raw: str) -> str:
 
 
 def is_cjk_char(ch: str) -> bool:
+    """Whether `ch` belongs to a script written without spaces."""
     return bool(_CJK.match(ch))
 
 
@@ -132,6 +134,7 @@ def ends_sentence(raw: str) -> bool:
 
 
 def starts_with_ellipsis(raw: str) -> bool:
+    """Whether `raw` opens with "..." or "…" followed by text (a restart mark)."""
     return bool(_LEADING_ELLIPSIS.match(raw)) and bool(raw.strip(" .…‥\t"))
 
 
@@ -142,12 +145,14 @@ def leading_ellipsis_end(raw: str) -> int:
 
 
 def char_shingles(k: str, size: int) -> set[str]:
+    """Character n-grams of a key (the key itself when shorter)."""
     if len(k) <= size:
         return {k} if k else set()
     return {k[i : i + size] for i in range(len(k) - size + 1)}
 
 
 def word_shingles(text: str, size: int) -> set[str]:
+    """Word n-grams of NFKC, case-folded text."""
     words = _WORD.findall(nfkc(text).casefold())
     if len(words) <= size:
         return {" ".join(words)} if words else set()

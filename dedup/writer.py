@@ -87,6 +87,7 @@ def sweep_temps(outdir: Path) -> int:
 
 
 def jsonl_text(rows: Iterable[dict[str, Any]]) -> str:
+    """Rows as JSONL text (UTF-8, not ASCII-escaped)."""
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
