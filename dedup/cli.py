@@ -106,6 +106,7 @@ def main() -> None:
 
 
 @main.command()
+@click.version_option(__version__, prog_name="dedup")
 @shared_options
 @click.option("--output", "-o", "outdir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (mirrors the input paths). Without it, one input is written to stdout.")
@@ -146,6 +147,7 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, qui
 
 
 @main.command()
+@click.version_option(__version__, prog_name="dedup")
 @shared_options
 @click.option("--json", "json_path", metavar="FILE", help="Write the JSON report to FILE (- for stdout).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),

@@ -176,3 +176,42 @@ def test_seeds_stay_five_documents(root, tmp_path):
     out = tmp_path / "out"
     runner().invoke(main, ["clean", str(root / "samples/seeds"), "-o", str(out), "-q"])
     assert len(list(out.glob("*.txt"))) == 5
+
+
+def test_version_on_every_command():
+    for args in (["--version"], ["clean", "--version"], ["report", "--version"]):
+        result = runner().invoke(main, args)
+        assert result.exit_code == 0 and "dedup, version" in result.output
+
+
+def test_html_page_becomes_markdown_with_its_headline(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Ferry news</title></head><body><nav><a href='/'>Home</a></nav>"
+                    "<h1>Electric ferry enters service</h1><article>"
+                    + "<p>The new electric ferry made its first crossing on Monday morning with ninety passengers.</p>" * 3
+                    + "</article><footer>© 2024 Ferry News</footer></body></html>", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner().invoke(main, ["clean", str(page), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    text = (out / "page.md").read_text(encoding="utf-8")
+    assert text.startswith("# Electric ferry enters service\n")
+    assert text.count("The new electric ferry made its first crossing") == 1  # the repeated block, once
+    assert "Home" not in text
+
+
+def test_index_remembers_an_earlier_run(root, tmp_path):
+    article = (root / "tests/data/neardup/articles/en05_ferry_electric.txt").read_text(encoding="utf-8")
+    other = (root / "tests/data/neardup/articles/en09_water_meters.txt").read_text(encoding="utf-8")
+    first, second = tmp_path / "day1", tmp_path / "day2"
+    first.mkdir(), second.mkdir()
+    (first / "ferry.txt").write_text(article, encoding="utf-8")
+    (second / "ferry_syndicated.txt").write_text("From the Harbour Gazette\n\n" + article, encoding="utf-8")
+    (second / "water.txt").write_text(other, encoding="utf-8")
+    index = tmp_path / "seen.sqlite"
+    assert runner().invoke(main, ["clean", str(first), "-o", str(tmp_path / "o1"), "-q", "--index", str(index)]).exit_code == 0
+    result = runner().invoke(main, ["clean", str(second), "-o", str(tmp_path / "o2"), "-q", "--index", str(index)])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "o2").glob("*.txt")) == ["water.txt"]
+    rows = [json.loads(x) for x in (tmp_path / "o2" / "dedup-provenance.jsonl").read_text().splitlines()]
+    copy = [r for r in rows if r["path"].endswith("ferry_syndicated.txt")][0]
+    assert copy["duplicate_of"].endswith("ferry.txt") and copy["output"] is None
