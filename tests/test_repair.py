@@ -5,6 +5,8 @@ import statistics
 
 import pytest
 from damage import damage
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from quality import extra_copies, f1
 
 from dedup import clean_text
@@ -173,3 +175,15 @@ def test_real_page_patterns_are_not_repairs(text):
 def test_english_seam_spacing(left, right, joined):
     out = clean_text(f"The work began in spring. {left}\n---END---\n{right}\n").text
     assert joined in out
+
+
+@settings(derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=st.integers(min_value=0, max_value=10**6), omit=st.sampled_from([0.0, 0.1, 0.2]))
+def test_repair_property_over_random_damage(clean_texts, case, omit):
+    """Whatever the damage: no marker left, every character accounted for, closer to the original than the damage."""
+    gold = clean_texts[case % len(clean_texts)].read_text(encoding="utf-8")
+    damaged = damage(gold, case, omit=omit)
+    result = clean_text(damaged)
+    assert not any(m in result.text for m in ("---END---", "<|endoftext|>", "[END]"))
+    assert check_coverage(damaged, result.provenance.actions) == []
+    assert f1(result.text, gold) >= max(0.85, f1(damaged, gold))
