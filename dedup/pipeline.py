@@ -92,7 +92,7 @@ def _documents_of(spec: reader.InputFile, options: RunOptions, stdin_bytes: byte
     if spec.fmt == "html":
         from .htmlextract import decode_html, extract_main_text
 
-        text = extract_main_text(decode_html(data), with_title=True)
+        text = extract_main_text(decode_html(data), with_title=True).rstrip("\n") + "\n"
         if not text.strip():
             raise InputError("no text found in the HTML page", spec.path, "check that the page has a body")
         reader.check_size(len(text.encode("utf-8")), spec.path, "extracted text")
