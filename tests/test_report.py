@@ -52,7 +52,7 @@ def clean_corpus(root: Path) -> Path:
     out = root / "out"
     result = CliRunner().invoke(main, ["clean", str(corpus), "-o", str(out)])
     assert result.exit_code == 1, result.output
-    assert "empty file" in result.stderr
+    assert "empty.txt: only whitespace" in result.stderr
     return out
 
 
@@ -125,7 +125,7 @@ def test_sections_quote_the_input(report):
 
 def test_errors_and_boilerplate(report):
     (error,) = report["errors"]
-    assert error["path"].endswith("empty.txt") and "empty file" in error["message"] and error["type"] == "InputError"
+    assert error["path"].endswith("empty.txt") and "only whitespace" in error["message"] and error["type"] == "InputError"
     assert report["boilerplate"]["documents"] == report["totals"]["documents"]
     for entry in report["boilerplate"]["entries"]:
         assert entry["documents"] >= 3 and entry["rule"] and entry["text"]
