@@ -149,6 +149,8 @@ class Merge:
         Returns (sentences, characters, informative characters): the last counts
         only what each sentence has beyond `formulaic_chars`, so a run of short
         formulaic pieces (reference entries, "Retrieved 2025-12-26.") is weak.
+        The sentence right after the repeat may be new (the earlier copy lacked
+        it), but then the run must go on with the very next copy.
         """
         last, units, chars, gaps, informative = p, 0, 0.0, 0, 0.0
         for item in self.stream[i + 1 : i + 1 + self.options.lookahead]:
@@ -156,10 +158,11 @@ class Merge:
                 hits = []
             else:
                 hits = [(self.order.position(m.item), m) for m in self.matcher.candidates(item)]
-            hits = [(q, m) for q, m in hits if last < q <= last + 3]
+            reach = 1 if units == 0 and gaps else 3  # after a first miss, only the very next copy continues a run
+            hits = [(q, m) for q, m in hits if last < q <= last + reach]
             if not hits:
                 gaps += 1
-                if units == 0 or gaps > self.options.max_gap:
+                if (units == 0 and gaps > 1) or gaps > self.options.max_gap:
                     break
                 continue
             q, m = min(hits, key=lambda h: h[0])
