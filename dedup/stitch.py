@@ -188,7 +188,7 @@ def _prefix_target(item: Item, items: list[Item], i: int, placed: list[Item], at
     sentence back); a longer one may be completed further on.
     """
     if not at_marker and item.first_unit.line_start:
-        return None  # a short line that the next line starts with is a heading or a name, not a cut
+        return _restarted_one_back(item, items, i, placed)
     horizon = len(items) if at_marker else min(len(items), i + 40)
     chunk = items[i + 1].first_unit.chunk if i + 1 < len(items) else None
     for j in range(i + 1, horizon):
@@ -203,6 +203,19 @@ def _prefix_target(item: Item, items: list[Item], i: int, placed: list[Item], at
     for other in reversed(placed):
         if len(other.key) > len(item.key) and other.key.startswith(item.key):
             return other
+    return None
+
+
+def _restarted_one_back(item: Item, items: list[Item], i: int, placed: list[Item]) -> Item | None:
+    """A line of its own is a cut only inside a restart: [A, cut] then [A again, full sentence].
+
+    Otherwise a short line that the next line starts with is a heading or a name.
+    """
+    if not placed or i + 2 >= len(items) or len(item.key) < 2:
+        return None
+    before, again, full = placed[-1], items[i + 1], items[i + 2]
+    if again.key == before.key and len(full.key) > len(item.key) and full.key.startswith(item.key):
+        return full
     return None
 
 
