@@ -87,13 +87,17 @@ class Merge:
 
     def run(self) -> tuple[list[Item], list[Dropped]]:
         """Merge the whole stream; returns (output items, dropped)."""
-        for i, item in enumerate(self.stream):
+        i = 0
+        while i < len(self.stream):
+            item = self.stream[i]
             matches = self.matcher.candidates(item) if self.comparable(item) else []
+            if not matches and split_run_on(item, self.matcher, self.stream, i):
+                continue  # the stream now holds the two halves; look at the first again
             if not matches:
                 self.place(item, None, i)
-                continue
-            best = self.choose(matches)
-            self.decide(i, item, best)
+            else:
+                self.decide(i, item, self.choose(matches))
+            i += 1
         return self.order.items, self.dropped
 
     def comparable(self, item: Item) -> bool:
@@ -219,6 +223,38 @@ class Merge:
             if any(self.order.position(m.item) > self.cursor for m in self.matcher.candidates(later)):
                 return True
         return False
+
+
+def split_run_on(item: Item, matcher: Matcher, stream: list[Item], i: int) -> bool:
+    """Split a piece that runs an earlier heading or label into the next sentence.
+
+    Copies drift in layout: "見出し\n本文…" in one copy is "見出し 本文…" in
+    another.  When a piece starts with the whole of an earlier piece, followed
+    by white space, it is split there, so the heading meets its earlier copy.
+    """
+    if len(item.parts) != 1 or item.first_unit is not item.last_unit:
+        return False
+    for size in range(len(item.key) - 1, 7, -1):
+        if not matcher.exact.get(item.key[:size]):
+            continue
+        cut = item.key_map[size - 1] + 1
+        rest = len(item.text) - len(item.text[cut:].lstrip())
+        if cut >= len(item.text) or not item.text[cut].isspace() or rest >= len(item.text):
+            return False
+        stream[i:i + 1] = _halves(item, cut, rest)
+        return True
+    return False
+
+
+def _halves(item: Item, cut: int, rest: int) -> list[Item]:
+    """`item` as two items: text[:cut] and text[rest:] (the white space between goes to the second's separator)."""
+    part, unit = item.parts[0], item.first_unit
+    head = Item(item.text[:cut], [Part(part.start, part.start + cut, part.action, part.reason, part.rule)],
+                unit, unit, item.sep, item.line_start, item.pred_id)
+    tail = Item(item.text[rest:], [Part(part.start + rest, part.end, part.action, part.reason, part.rule)],
+                unit, unit, item.text[cut:rest], False, unit.id)
+    head.restart, tail.restart = item.restart, False
+    return [head, tail]
 
 
 def evidence(item: Item, match: Match) -> float:

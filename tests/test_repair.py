@@ -187,3 +187,12 @@ def test_repair_property_over_random_damage(clean_texts, case, omit):
     assert not any(m in result.text for m in ("---END---", "<|endoftext|>", "[END]"))
     assert check_coverage(damaged, result.provenance.actions) == []
     assert f1(result.text, gold) >= max(0.85, f1(damaged, gold))
+
+
+def test_heading_run_into_the_next_paragraph_meets_its_copy():
+    title = "防災アプリで避難所の混雑を表示、市が運用開始"
+    first = "市は今月、災害時に避難所の混み具合をスマートフォンで確認できる防災アプリの運用を始めた。"
+    second = "避難する人が特定の避難所に集中するのを防ぐことが狙いだ。"
+    damaged = f"{title}\n\n{second}\n\n[END]\n\n{title} {first}{second}\n\n次の段落は新しい内容です。\n"
+    out = clean_text(damaged).text
+    assert out.count(title) == 1 and out.count(second) == 1 and first in out
