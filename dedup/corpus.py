@@ -36,6 +36,7 @@ class CorpusOptions:
     min_share: float = 0.01      # ...and this share of the folder
     common_share: float = 0.25   # on this share of pages a short line is chrome wherever it stands
     edge_share: float = 0.6      # share of occurrences in head/foot that makes a line chrome
+    head_share: float = 0.2      # a line mostly at the head must also be on this share of pages
     variant_threshold: float = 0.8
     num_perm: int = 64
 
@@ -177,15 +178,23 @@ def learn(docs: list[tuple[str, str]], options: CorpusOptions | None = None) -> 
 
 
 def _verdict(text: str, share: float, where: Counter, options: CorpusOptions) -> str | None:
-    """The rule name that makes a recurring line chrome, or None when it is content."""
-    total = sum(where.values())
-    edge = (where["head"] + where["foot"]) / total if total else 0.0
+    """The rule name that makes a recurring line chrome, or None when it is content.
+
+    The foot of a page is chrome's home; the head less so (a "はじめに" heading
+    opens many articles of different sites), so a head line must also be on a
+    fifth of the pages or be link-shaped, and a Markdown heading never counts.
+    """
+    total = sum(where.values()) or 1
+    foot, head = where["foot"] / total, where["head"] / total
+    linkish = bool(_LINKISH.search(text))
     if is_prose(text) and share < options.common_share:
         return None
-    if edge >= options.edge_share:
+    if text.lstrip().startswith("#") and not linkish:
+        return None
+    if foot >= options.edge_share or (foot + head >= options.edge_share and (share >= options.head_share or linkish)):
         return "corpus_edge_line"
-    if _LINKISH.search(text):
+    if linkish:
         return "corpus_link_line"
-    if share >= options.common_share and edge >= 0.3 and len(text) <= 80:
+    if share >= options.common_share and foot + head >= 0.3 and len(text) <= 80:
         return "corpus_common_line"
     return None

@@ -130,3 +130,14 @@ def test_generic_word_heading_in_the_body_is_kept():
     body = "\n\n".join(f"段落{i}の本文です。十分な長さのある文章がここに続いていきます。" for i in range(4))
     text = f"{body}\n\nメニュー\n\nランチは三種類、ディナーは五種類の料理が選べます。\n\n{body}\n"
     assert "メニュー\n" in clean_text(text).text
+
+
+def test_a_common_opening_heading_of_different_articles_is_not_chrome():
+    docs = []
+    for i in range(8):
+        body = "\n".join(f"Article {i} sentence {j} is about its own topic number {i * 11 + j}, in detail." for j in range(3))
+        docs.append((f"d{i}", f"はじめに\n{body}\n"))
+    docs += [(f"e{i}", "\n".join(f"Other article {i} line {j} about the subject {i}{j}, at length here." for j in range(3)))
+             for i in range(40)]
+    learned = learn(docs)
+    assert learned.rule_for("はじめに", "head") is None
