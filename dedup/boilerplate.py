@@ -27,8 +27,8 @@ _SEPARATOR_RUN = regex.compile(r"^\s*([*=~─━―])\1{4,}(?=\S)")
 _URL = regex.compile(r"^\s*(?:<)?(?:https?://|www\.)\S+(?:>)?\s*$", regex.I)
 _EDIT_SUFFIX = regex.compile(r"(?:\s+edit|\s*\[(?:edit|編集|ソースを編集|edit source)\])\s*$", regex.I)
 _BARE_EDIT = regex.compile(r"\s+edit\s*$", regex.I)
-_ROLE = regex.compile(r"^\s*(User|Assistant|ChatGPT|You|Human|AI|System|Gemini|Claude|Model|Bot|ユーザー|アシスタント|あなた)"
-                      r"\s*[:：]\s*(.+)$")
+_ROLE = regex.compile(r"^\s*(?:\*\*)?(User|Assistant|ChatGPT|You|Human|AI|System|Gemini|Claude|Model|Bot|Copilot|Bard"
+                      r"|ユーザー|アシスタント|あなた)(?:\s+said)?(?:\*\*)?\s*[:：](?:\*\*)?\s*(.+)$", regex.I)
 _TRUNCATION = regex.compile(r"(?:…|\.\.\.|‥)\s*$")
 _SITE_SEP = regex.compile(r"\s+[-|–—:«»]\s+|\s*｜\s*")
 _SOCIAL = regex.compile(r"\b(?:twitter|instagram|facebook|youtube|tiktok|threads|bluesky|mastodon|linkedin|line)\b"

@@ -141,3 +141,11 @@ def test_a_common_opening_heading_of_different_articles_is_not_chrome():
              for i in range(40)]
     learned = learn(docs)
     assert learned.rule_for("はじめに", "head") is None
+
+
+def test_chat_export_variants():
+    text = ("You said: How tall is the tower… edit\nHow tall is the tower in the old town square?\n"
+            "ChatGPT said: It is about forty metres edit\nIt is about forty metres tall, built in 1604.\n")
+    assert clean_text(text).text.splitlines() == [
+        "You said: How tall is the tower in the old town square?",
+        "ChatGPT said: It is about forty metres tall, built in 1604."]
