@@ -148,12 +148,3 @@ class Matcher:
         if ratio >= self.options.min_ratio:
             return Match(other, ratio, False)
         return None
-
-    def similar(self, key: str, other: Item) -> float:
-        """Verified similarity of a key to one given item (0.0 when not a copy)."""
-        if key == other.key:
-            return 1.0
-        if min(len(key), len(other.key)) < self.options.min_fuzzy_chars:
-            return 0.0
-        match = self.verify(key, other)
-        return match.similarity if match else 0.0

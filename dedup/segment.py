@@ -74,10 +74,6 @@ class Unit:
         if not self.key:
             self.key, self.key_map = textnorm.key_with_map(self.text)
 
-    @property
-    def complete(self) -> bool:
-        """Whether the unit ends like a finished sentence."""
-        return textnorm.ends_sentence(self.text)
 
 
 def split_front_matter(text: str) -> int:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import regex
 
 from . import textnorm
-from .provenance import Action, Reason
+from .provenance import Reason
 from .stream import Dropped, Item, Part
 
 FUNCTION_WORDS = frozenset((
@@ -31,6 +31,7 @@ FUNCTION_WORDS = frozenset((
     "your my not no than then there here which who whom whose what when where why how all any each every some "
     "such more most other also only just very up out off new old one two three"
 ).split())
+_WORD = regex.compile(r"\w+")
 _WORD_END = regex.compile(r"(\w+)$")
 _WORD_START = regex.compile(r"^(\w+)")
 
@@ -228,7 +229,5 @@ def _seen_before(item: Item, placed: list[Item]) -> bool:
 
 def vocabulary_of(text: str) -> Counter:
     """Counts of the lower-cased words of a document, to tell a cut word from a cut between words."""
-    return Counter(w.casefold() for w in regex.findall(r"\w+", text))
+    return Counter(w.casefold() for w in _WORD.findall(text))
 
-
-__all__ = ["StitchOptions", "stitch_stream", "vocabulary_of", "overlap_length", "Action"]
