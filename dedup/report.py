@@ -89,10 +89,10 @@ def cluster_entries(result: RunResult) -> list[dict[str, Any]]:
     """Near-duplicate clusters: the kept copy and each member's similarity to it."""
     entries = []
     for cluster in result.clusters:
-        members = [{"id": m, "kept": m == cluster.keep,
-                    "similarity": round(cluster.similarity.get(m, 1.0 if m == cluster.keep else 0.0), 4)}
-                   for m in cluster.members]
-        entries.append({"keep": cluster.keep, "size": len(members), "members": members})
+        similarity = {m: round(cluster.similarity.get(m, 1.0 if m == cluster.keep else 0.0), 4)
+                      for m in cluster.members}
+        entries.append({"keep": cluster.keep, "size": len(cluster.members), "members": list(cluster.members),
+                        "similarity": similarity})
     return sorted(entries, key=lambda c: c["keep"])
 
 

@@ -83,7 +83,7 @@ def render_html(report: dict[str, Any]) -> str:
     """The report as one HTML page (UTF-8 text); tables name documents without their shared folder."""
     script = script_source()
     anchors = {d["id"]: f"doc-{i}" for i, d in enumerate(report["documents"])}
-    names = display_names(list(anchors) + [m["id"] for c in report["clusters"] for m in c["members"]])
+    names = display_names(list(anchors) + [m for c in report["clusters"] for m in c["members"]])
     documents = [document_view(i, d) for i, d in enumerate(report["documents"])]
     template = environment().get_template("report.html.j2")
     return template.render(report=report, totals=report["totals"], documents=documents, anchors=anchors,

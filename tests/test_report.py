@@ -92,8 +92,9 @@ def test_top_level_shape(report):
 def test_near_duplicate_cluster(report):
     cluster = next(c for c in report["clusters"] if c["keep"].endswith(ORIGINAL))
     assert cluster["size"] == 2
-    copy = next(m for m in cluster["members"] if not m["kept"])
-    assert copy["id"].endswith("003_copy.txt") and 0.7 <= copy["similarity"] < 1
+    copy = next(m for m in cluster["members"] if m != cluster["keep"])
+    assert copy.endswith("003_copy.txt") and 0.7 <= cluster["similarity"][copy] < 1
+    assert cluster["similarity"][cluster["keep"]] == 1.0 and cluster["members"][0] == cluster["keep"]
     assert by_name(report, "003_copy.txt")["near_duplicate_of"] == cluster["keep"]
 
 
