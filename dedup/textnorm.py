@@ -35,18 +35,60 @@ def nfkc(text: str) -> str:
 
 
 def key_with_map(raw: str) -> tuple[str, list[int]]:
-    """Comparison key of `raw` and the raw offset of each key character."""
+    """Comparison key of `raw` and the raw offset of each key character.
+
+    Runs of characters whose normal form is one character are folded at once;
+    the few that fold to several ("…" → "...", "ﬁ", "ß") one by one; text with
+    combining marks (decomposed kana) goes cluster by cluster.
+    """
     skips = _skip_spans(raw)
     folded = unicodedata.normalize("NFKC", raw).casefold()
-    if len(folded) != len(raw):
+    if len(folded) == len(raw):
+        return _fold_runs(folded, 0, skips)
+    present = set(raw)
+    odd = {c for c in present if not c.isspace() and len(_fold_cluster(c)) != 1}
+    if not odd or any(unicodedata.combining(c) for c in present):
         return _key_with_map_per_char(raw, skips)
     chars: list[str] = []
     offsets: list[int] = []
+    pos = 0
+    for m in regex.finditer("[" + regex.escape("".join(sorted(odd))) + "]", raw):
+        if not _extend(chars, offsets, raw, pos, m.start(), skips):
+            return _key_with_map_per_char(raw, skips)
+        if not _skipped(m.start(), skips):
+            piece = _fold_cluster(m.group(0))
+            chars.append(piece)
+            offsets.extend([m.start()] * len(piece))
+        pos = m.end()
+    if not _extend(chars, offsets, raw, pos, len(raw), skips):
+        return _key_with_map_per_char(raw, skips)
+    return "".join(chars), offsets
+
+
+def _fold_runs(folded: str, base: int, skips: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """Key of a stretch whose folded form kept its length, offsets shifted by `base`."""
+    chars: list[str] = []
+    offsets: list[int] = []
     for m in _NON_SPACE.finditer(folded):
-        for s, e in _minus(m.start(), m.end(), skips):
-            chars.append(folded[s:e])
+        for s, e in _minus(base + m.start(), base + m.end(), skips):
+            chars.append(folded[s - base:e - base])
             offsets.extend(range(s, e))
     return "".join(chars), offsets
+
+
+def _extend(chars: list[str], offsets: list[int], raw: str, start: int, end: int, skips) -> bool:
+    """Fold raw[start:end] into the key; False when its normal form changed length after all."""
+    folded = unicodedata.normalize("NFKC", raw[start:end]).casefold()
+    if len(folded) != end - start:
+        return False
+    piece, where = _fold_runs(folded, start, skips)
+    chars.append(piece)
+    offsets.extend(where)
+    return True
+
+
+def _skipped(pos: int, skips: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in skips)
 
 
 def _skip_spans(raw: str) -> list[tuple[int, int]]:
@@ -113,7 +155,10 @@ def is_cjk_char(ch: str) -> bool:
 
 
 def cjk_ratio(text: str) -> float:
-    """Share of letters that belong to scripts written without spaces."""
+    """Share of letters that belong to scripts written without spaces (from a sample of a long text)."""
+    if len(text) > 3000:
+        mid = len(text) // 2
+        text = text[:1000] + text[mid - 500:mid + 500] + text[-1000:]
     letters = len(_LETTER.findall(text))
     if not letters:
         return 0.0
