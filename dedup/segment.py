@@ -221,13 +221,19 @@ def subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
+def _indent(gap: str) -> str:
+    """The indentation that opens the first kept line when the lines above it were removed."""
+    return gap[len(gap.rstrip(" \t\u3000")):] if not gap.endswith("\n") else ""
+
+
 def _gap_separator(gap: str) -> str:
     """The whitespace to keep between two units when text between them was removed."""
     if not gap or gap.isspace():
         return gap
     head = gap[: len(gap) - len(gap.lstrip())]
     tail = gap[len(gap.rstrip()):]
-    return head if head.count("\n") > tail.count("\n") else tail
+    chosen = head if head.count("\n") > tail.count("\n") else tail
+    return chosen[chosen.index("\n"):] if "\n" in chosen else chosen  # no trailing blanks before the break
 
 
 def build_units(
@@ -259,7 +265,7 @@ def build_units(
             for ps, pe in pieces:
                 us, ue = s + ps, s + pe
                 gap = text[prev_end:us]
-                sep = _gap_separator(gap) if units or not gap.strip() else ""
+                sep = _gap_separator(gap) if units or not gap.strip() else _indent(gap)
                 if prev_line in joins and line.index != prev_line and "\n" in sep:
                     sep = " "
                 if units and units[-1].chunk != chunk:

@@ -149,3 +149,8 @@ def test_chat_export_variants():
     assert clean_text(text).text.splitlines() == [
         "You said: How tall is the tower in the old town square?",
         "ChatGPT said: It is about forty metres tall, built in 1604."]
+
+
+def test_removed_lines_leave_no_stray_blanks():
+    assert clean_text("x\n... \ny\n").text == "x\ny\n"
+    assert clean_text("advertisements\n\n\u3000本文です。\n").text == "\u3000本文です。\n"  # the indent stays
