@@ -52,6 +52,9 @@ UI_STRINGS = frozenset(textnorm.key(s) for s in (
     "posted in", "tagged", "leave a reply", "cancel reply", "leave a reply cancel reply", "continue reading",
     "sign up for our newsletter", "newsletter", "privacy policy", "terms of service", "accept", "accept cookies",
     "we use cookies", "cookie settings", "close", "閉じる", "top", "page top", "ページの先頭へ", "記事を読む",
+    "写真拡大", "画像を拡大", "関連ニュース", "この記事をシェアする", "記事をシェア", "xでポスト", "ポストする",
+    "ログイン", "会員登録", "新規登録", "ランキング", "アクセスランキング", "人気ランキング", "続きはこちら",
+    "もっと読む", "一覧へ戻る", "一覧に戻る", "記事一覧へ", "share on x", "share via email", "copy link",
     "click to share on facebook (opens in new window)", "opens in new window", "comments", "leave a comment",
     "コメントする", "コメント", "prev", "next", "前の記事", "次の記事", "home", "ホーム", "トップ",
 ))
@@ -59,7 +62,7 @@ UI_STRINGS = frozenset(textnorm.key(s) for s in (
 EDGE_UI_STRINGS = frozenset(textnorm.key(s) for s in (
     "menu", "メニュー", "top", "トップ", "home", "ホーム", "close", "閉じる", "accept", "print", "email", "like", "いいね",
     "prev", "next", "related", "comments", "コメント", "share", "シェア", "タグ", "カテゴリー", "カテゴリ", "tweet",
-    "プロフィール", "pocket", "newsletter", "avatar",
+    "プロフィール", "pocket", "newsletter", "avatar", "ランキング", "ログイン", "会員登録", "新規登録", "スキ", "マガジン",
 ))
 TOC_LABELS = frozenset(textnorm.key(s) for s in (
     "目次", "もくじ", "contents", "table of contents", "目录", "in this article", "この記事の目次", "目次 [非表示]",
