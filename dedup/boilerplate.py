@@ -113,12 +113,21 @@ class Document:
         return end, line.text[: end - line.start]
 
     def footer_start(self) -> int:
-        """Index (into alive()) where the footer region starts: after the last long paragraph."""
+        """Index (into alive()) where the footer region starts.
+
+        The earliest of: after the last long paragraph (in the last 40 %), after
+        the last line of running prose, and the last 15 % of the lines.  The
+        footer rules are all pattern-gated, so a generous region costs nothing.
+        """
         alive = self.alive()
+        starts = [int(len(alive) * 0.85)]
         long_lines = [i for i, ln in enumerate(alive) if len(ln.text.strip()) >= 150]
         if long_lines and long_lines[-1] >= len(alive) * 0.6:
-            return long_lines[-1] + 1
-        return int(len(alive) * 0.85)
+            starts.append(long_lines[-1] + 1)
+        prose = [i for i, ln in enumerate(alive) if len(ln.text.strip()) >= 30 and textnorm.ends_sentence(ln.text)]
+        if prose:
+            starts.append(prose[-1] + 1)
+        return min(starts)
 
 
 def separator_line(doc: Document) -> None:
@@ -272,6 +281,32 @@ def edge_link_line(doc: Document) -> None:
             doc.drop_line(line, "edge_link_line")
 
 
+RELATED_LABELS = frozenset(textnorm.key(s) for s in (
+    "関連記事", "関連リンク", "関連ニュース", "あわせて読みたい", "合わせて読みたい", "おすすめ記事", "人気記事", "新着記事",
+    "この記事を読んだ人はこんな記事も読んでいます", "related posts", "related articles", "related stories",
+    "you may also like", "recommended for you", "more stories", "read next",
+))
+_LABEL_DECOR = "■□◆◇●○・★☆【】[]<>《》〈〉:：-—| "
+
+
+def related_links_block(doc: Document) -> None:
+    """A "related articles" header in the footer and the headline links listed right under it."""
+    alive = doc.alive()
+    foot = doc.footer_start()
+    for i, line in enumerate(alive):
+        if i < foot or textnorm.key(line.text).strip(_LABEL_DECOR) not in RELATED_LABELS:
+            continue
+        doc.drop_line(line, "related_links_block")
+        prev = line
+        for nxt in alive[i + 1:]:
+            text = nxt.text.strip()
+            if (_gap_breaks(doc, prev, nxt) or len(text) > 80 or textnorm.ends_sentence(text)
+                    or nxt.kind in ("heading", "table", "code")):
+                break  # the block ends at a blank line, a sentence or a new section
+            doc.drop_line(nxt, "related_links_block")
+            prev = nxt
+
+
 def corpus_boilerplate(doc: Document) -> None:
     """Lines the corpus pass learned recur across this site's pages (see corpus.py)."""
     if doc.learned is None:
@@ -299,6 +334,7 @@ RULES: dict[str, Rule] = {
     "follow_subscribe": follow_subscribe,
     "social_block": social_block,
     "edge_link_line": edge_link_line,
+    "related_links_block": related_links_block,
     "corpus_boilerplate": corpus_boilerplate,
 }
 

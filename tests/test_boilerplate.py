@@ -154,3 +154,12 @@ def test_chat_export_variants():
 def test_removed_lines_leave_no_stray_blanks():
     assert clean_text("x\n... \ny\n").text == "x\ny\n"
     assert clean_text("advertisements\n\n\u3000本文です。\n").text == "\u3000本文です。\n"  # the indent stays
+
+
+def test_related_links_block_at_the_foot():
+    body = "\n\n".join(f"本文の段落{i}です。記事の内容がここに十分な長さで書かれていて、最後は句点で終わります。" for i in range(5))
+    text = f"{body}\n\n■関連リンク\n・新生活特集 2010 SPRING\n・ゴルフ特集2010\n"
+    out = clean_text(text).text
+    assert "関連リンク" not in out and "ゴルフ特集" not in out and "本文の段落4です。" in out
+    early = f"関連記事\n・この見出しは本文の前にある\n\n{body}\n"
+    assert "この見出しは本文の前にある" in clean_text(early).text  # only in the footer region
