@@ -7,7 +7,6 @@ different Python hash seeds per worker - so order or hashing bugs show here.
 from __future__ import annotations
 
 import itertools
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ from dedup.neardup import NearDupOptions, find_clusters  # noqa: E402
 from dedup.output import document_texts, provenance_text  # noqa: E402
 from dedup.pipeline import RunOptions, run  # noqa: E402
 from tests.neardup_data import make_labelled_set  # noqa: E402
-from tests.test_jobs import _damaged_docs  # noqa: E402
+from tests.test_jobs import write_corpus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,11 +37,7 @@ def cluster():
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     """samples/, damaged documents, a labelled near-duplicate set, an empty file and a broken JSONL."""
-    root = tmp_path_factory.mktemp("dask") / "in"
-    shutil.copytree(ROOT / "samples", root / "samples")
-    for name, text in _damaged_docs().items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+    root = write_corpus(tmp_path_factory.mktemp("dask") / "in")
     (root / "dups").mkdir()
     for doc_id, text in make_labelled_set(0, copies=2).docs:
         (root / "dups" / (doc_id.replace("/", "_") + ".txt")).write_text(text, encoding="utf-8")

@@ -45,14 +45,18 @@ def _damaged_docs() -> dict[str, str]:
     return {name: "\n\n".join([head, *body, foot]) + "\n" for name, body in docs.items()}
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("jobs") / "in"
+def write_corpus(root: Path) -> Path:
+    """samples/ plus the generated damaged documents under `root` (shared with the Dask engine tests)."""
     shutil.copytree(ROOT / "samples", root / "samples")
     for name, text in _damaged_docs().items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("jobs") / "in")
 
 
 def _clean(corpus: Path, out: Path, jobs: int) -> dict[str, bytes]:
