@@ -143,9 +143,15 @@ def _fold_cluster(cluster: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", cluster).casefold() if not c.isspace())
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def key(raw: str) -> str:
-    """Comparison key only (see module docstring); memoised, as the rules ask for the same lines' keys."""
+    """Comparison key only (see module docstring); short strings (lines) are memoised, whole texts not."""
+    if len(raw) <= 512:
+        return _short_key(raw)
+    return key_with_map(raw)[0]
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _short_key(raw: str) -> str:
     return key_with_map(raw)[0]
 
 
