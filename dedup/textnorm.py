@@ -16,7 +16,8 @@ import regex
 
 # Scripts written without spaces between words: shingles are characters there.
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
-_LETTER = regex.compile(r"\p{L}")
+_LETTER_RUN = regex.compile(r"\p{L}+")
+_CJK_RUN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+")
 _MARKUP_PREFIX = regex.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•・]\s+|\d{1,3}[.)]\s+)")
 _LEADING_ELLIPSIS = regex.compile(r"^\s*(?:\.{3,}|…+|‥+)\s*")
 _GRAPHEME = regex.compile(r"\X")
@@ -165,10 +166,10 @@ def cjk_ratio(text: str) -> float:
     if len(text) > 3000:
         mid = len(text) // 2
         text = text[:1000] + text[mid - 500:mid + 500] + text[-1000:]
-    letters = len(_LETTER.findall(text))
+    letters = sum(map(len, _LETTER_RUN.findall(text)))
     if not letters:
         return 0.0
-    return len(_CJK.findall(text)) / letters
+    return sum(map(len, _CJK_RUN.findall(text))) / letters
 
 
 def is_space_separated(text: str) -> bool:
@@ -200,6 +201,11 @@ def char_shingles(k: str, size: int) -> set[str]:
     if len(k) <= size:
         return {k} if k else set()
     return {k[i : i + size] for i in range(len(k) - size + 1)}
+
+
+def words(text: str) -> list[str]:
+    """Words of NFKC, case-folded text (the units of word shingles)."""
+    return _WORD.findall(nfkc(text).casefold())
 
 
 def word_shingles(text: str, size: int) -> set[str]:

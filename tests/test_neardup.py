@@ -103,6 +103,16 @@ def test_signatures_are_the_same_in_another_process():
     assert out == here.tobytes().hex()
 
 
+def test_vectorised_hashes_count_the_same_shingles():
+    """`text_hashes` (numpy) sees exactly the shingles `textnorm.shingles` lists, in CJK and English."""
+    for path in sorted((ROOT / "tests/data/neardup/articles").glob("*.txt"))[::3]:
+        text = path.read_text(encoding="utf-8")
+        assert len(minhash.text_hashes(text, 5, 3, 1)) == len(textnorm.shingles(text, 5, 3))
+    a = minhash.text_hashes("同じ文章です。同じ文章です。", 5, 3, 1)
+    assert len(a) == len(textnorm.shingles("同じ文章です。同じ文章です。", 5, 3))
+    assert not len(minhash.text_hashes("", 5, 3, 1))
+
+
 def test_seed_changes_signatures_but_not_clusters():
     docs = make_labelled_set(2).docs
     assert _pairs(find_clusters(docs, NearDupOptions(seed=7))) == _pairs(find_clusters(docs))
