@@ -136,7 +136,7 @@ def _observe(docs: list[tuple[str, str]]) -> tuple[Counter, dict[str, Counter], 
     return counts, where, sample
 
 
-def _fold_variants(counts: Counter, where: dict[str, Counter], options: CorpusOptions) -> dict[str, str]:
+def _fold_variants(counts: Counter, options: CorpusOptions) -> dict[str, str]:
     """Map each long key to a representative near-identical key (MinHash LSH over char 4-grams)."""
     lsh = MinHashLSH(threshold=options.variant_threshold, num_perm=options.num_perm)
     rep: dict[str, str] = {}
@@ -160,19 +160,20 @@ def learn(docs: list[tuple[str, str]], options: CorpusOptions | None = None) -> 
     if n < options.min_docs:
         return LearnedBoilerplate({}, n)
     counts, where, sample = _observe(docs)
-    for k, r in _fold_variants(counts, where, options).items():
+    variants = _fold_variants(counts, options)
+    for k, r in variants.items():
         counts[r] += counts[k]
         where[r].update(where[k])
     need = max(options.min_docs, math.ceil(options.min_share * n))
     entries: dict[str, Entry] = {}
     for k, c in counts.items():
-        if c < need:
-            continue
+        if c < need or k in variants:
+            continue  # a variant is judged with (and as) its representative
         rule = _verdict(sample[k], c / n, where[k], options)
         if rule:
             entries[k] = Entry(sample[k], c, (where[k]["head"] + where[k]["foot"]) / sum(where[k].values()), rule)
-    for k, r in _fold_variants(counts, where, options).items():
-        if r in entries and k not in entries:
+    for k, r in variants.items():
+        if r in entries:
             entries[k] = Entry(sample[k], counts[k], entries[r].edge, entries[r].rule)
     return LearnedBoilerplate(entries, n)
 

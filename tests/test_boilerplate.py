@@ -163,3 +163,15 @@ def test_related_links_block_at_the_foot():
     assert "関連リンク" not in out and "ゴルフ特集" not in out and "本文の段落4です。" in out
     early = f"関連記事\n・この見出しは本文の前にある\n\n{body}\n"
     assert "この見出しは本文の前にある" in clean_text(early).text  # only in the footer region
+
+
+def test_near_identical_footer_variants_are_learned_together():
+    """Two wordings of one footer, each on too few pages alone, meet through MinHash and count together."""
+    footers = ["Example News | Example Media Group | all rights reserved | contact the news desk today",
+               "Example News | Example Media Group | all rights reserved | contact the news room today"]
+    docs = []
+    for i in range(40):
+        body = "\n".join(f"Story {i} paragraph {j} tells its own news about subject {i * 13 + j} at length." for j in range(3))
+        docs.append((f"d{i}", body + ("\n" + footers[i % 2] if i < 4 else "")))
+    learned = learn(docs)
+    assert learned.rule_for(footers[0], "foot") and learned.rule_for(footers[1], "foot")
