@@ -9,6 +9,7 @@ action's source span; `check_coverage` verifies that invariant.
 """
 from __future__ import annotations
 
+import bisect
 import enum
 import json
 from collections.abc import Iterable
@@ -134,8 +135,6 @@ class DocumentProvenance:
 
 def line_span(line_starts: list[int], start: int, end: int) -> tuple[int, int]:
     """1-based first and last line of the span [start, end) given line start offsets."""
-    import bisect
-
     first = bisect.bisect_right(line_starts, start)
     last = bisect.bisect_right(line_starts, max(start, end - 1))
     return (first, last)
