@@ -144,7 +144,7 @@ def ui_string(doc: Document) -> None:
     alive = doc.alive()
     foot = doc.footer_start()
     for i, line in enumerate(alive):
-        k = textnorm.key(line.text).strip(":：!！.。…")
+        k = line.key.strip(":：!！.。…")
         if not k or len(line.text) >= 60:
             continue
         edge = i < 3 or i >= foot
@@ -156,7 +156,7 @@ def toc_label(doc: Document) -> None:
     """A table-of-contents label ("目次", "Contents") left without its table."""
     alive = doc.alive()
     for i, line in enumerate(alive):
-        if textnorm.key(line.text).strip(":：") in TOC_LABELS:
+        if line.key.strip(":：") in TOC_LABELS:
             nxt = alive[i + 1] if i + 1 < len(alive) else None
             if nxt is None or nxt.kind not in ("list", "table"):
                 doc.drop_line(line, "toc_label")
@@ -193,7 +193,7 @@ def chat_turn_heading(doc: Document) -> None:
 def title_with_site(doc: Document) -> None:
     """'Title - Site' when 'Title' also stands alone: drop it, and learn the site name."""
     alive = doc.alive()
-    keys = {textnorm.key(ln.text) for ln in alive}
+    keys = {ln.key for ln in alive}
     for line in alive[: max(8, len(alive) // 5)]:
         parts = _SITE_SEP.split(line.text.strip(), maxsplit=1)
         if len(parts) == 2 and textnorm.key(parts[0]) in keys and parts[0].strip() != line.text.strip():
@@ -294,7 +294,7 @@ def related_links_block(doc: Document) -> None:
     alive = doc.alive()
     foot = doc.footer_start()
     for i, line in enumerate(alive):
-        if i < foot or textnorm.key(line.text).strip(_LABEL_DECOR) not in RELATED_LABELS:
+        if i < foot or line.key.strip(_LABEL_DECOR) not in RELATED_LABELS:
             continue
         doc.drop_line(line, "related_links_block")
         prev = line

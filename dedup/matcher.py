@@ -1,9 +1,11 @@
 """Finding earlier copies of a sentence: exact keys, then MinHash LSH, then verification.
 
 Candidates come from two places: an exact-key table (most repeats are exact
-once formatting is normalised away) and a datasketch `MinHashLSH` over
-character 4-grams (CJK) or word bigrams (space-separated text) for copies that
-drifted a little or lost/gained a few words.  LSH is approximate, so every
+once formatting is normalised away) and an LSH band table (`dedup.bands`) over
+MinHash signatures of character 4-grams (CJK) or words and word pairs
+(space-separated text) for copies that drifted a little or lost/gained a few
+words.  The signatures of a whole document are computed in one numpy pass
+(`prepare`); only the pieces that repair creates later are signed one by one.  LSH is approximate, so every
 candidate is verified on the keys: containment (one copy inside the other, as
 when a later copy adds "例えば、") or an indel similarity ratio (rapidfuzz, the
 same measure as difflib's ratio, computed in C).  The verified
@@ -15,22 +17,10 @@ import heapq
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 
-from . import minhash, textnorm
+from . import bands, minhash
 from .stream import Item
-
-
-def sentence_shingles(text: str) -> set[str]:
-    """Shingles of one sentence: character 4-grams (CJK), or words and word pairs.
-
-    A sentence has few words, so single words join the word pairs: a copy that
-    lost or gained a word at its start still shares most of its shingles.
-    """
-    if textnorm.is_space_separated(text):
-        return textnorm.word_shingles(text, 1) | textnorm.word_shingles(text, 2)
-    return textnorm.char_shingles(textnorm.key(text), 4)
 
 
 @dataclass
@@ -42,6 +32,7 @@ class MatchOptions:
     max_candidates: int = 8        # exact copies considered per sentence (the most recent)
     max_verify: int = 16           # LSH hits verified per sentence (the most similar)
     max_hits: int = 256            # LSH hits ranked per sentence (the most recent)
+    char_ngram: int = 4            # shingle size for sentences not written with spaces
     min_ratio: float = 0.9         # indel similarity ratio for a drifted copy
     min_containment: float = 0.6   # share of the longer key the shorter one must cover
     seed: int = 1
@@ -60,35 +51,61 @@ class Matcher:
     def __init__(self, options: MatchOptions):
         self.options = options
         self.exact: dict[str, list[Item]] = {}
-        self.lsh = MinHashLSH(num_perm=options.num_perm, params=(options.lsh_bands, options.lsh_rows))
+        self.prefixes: dict[str, list[str]] = {}  # first 8 key chars -> distinct keys placed (for split_run_on)
+        self.openings: dict[str, list[int]] = {}  # first min_fuzzy_chars key chars -> names of items placed
+        self.table = bands.BandTable(options.lsh_bands)
         self.perms = minhash.permutations(options.num_perm, options.seed)
-        self.signatures: dict[int, MinHash] = {}
-        self.by_name: dict[str, Item] = {}
-        self.names: dict[int, str] = {}
+        self.sketches: dict[int, tuple[np.ndarray, list[int]] | None] = {}  # id(item) -> (signature, band keys)
+        self.by_name: dict[int, Item] = {}
+        self.names: dict[int, int] = {}
         self.inserted = 0
         self.verified: dict[tuple[int, int], Match | None] = {}  # each pair is verified once
 
-    def signature(self, item: Item) -> MinHash | None:
-        """The item's MinHash (vectorised over its shingle hashes; cached per item)."""
+    def prepare(self, items: list[Item]) -> None:
+        """Sign every item long enough for fuzzy matching, in one batch."""
+        todo = [it for it in items if len(it.key) >= self.options.min_fuzzy_chars and id(it) not in self.sketches]
+        if not todo:
+            return
+        o = self.options
+        hashes, counts = minhash.sentence_hashes([it.text for it in todo], [it.key for it in todo],
+                                                 o.char_ngram, o.seed)
+        signed = [k for k, c in enumerate(counts.tolist()) if c]
+        sigs = minhash.grouped_signatures(hashes, counts[counts > 0], self.perms)
+        keys = bands.band_keys(sigs, o.lsh_bands, o.lsh_rows).tolist()
+        for it in todo:
+            self.sketches[id(it)] = None
+        for row, k in enumerate(signed):
+            self.sketches[id(todo[k])] = (sigs[row], keys[row])
+
+    def sketch(self, item: Item) -> tuple[np.ndarray, list[int]] | None:
+        """The item's (signature, band keys), or None when it is too short or has no shingle."""
         if len(item.key) < self.options.min_fuzzy_chars:
             return None
-        found = self.signatures.get(id(item))
-        if found is None:
-            hashes = minhash.hash_shingles(sentence_shingles(item.text), self.options.seed)
-            found = minhash.as_minhash(minhash.signature(hashes, self.perms), self.perms, self.options.seed)
-            self.signatures[id(item)] = found
-        return found
+        if id(item) not in self.sketches:
+            self.prepare([item])
+        return self.sketches[id(item)]
 
     def add(self, item: Item) -> None:
         """Index a placed item."""
-        self.exact.setdefault(item.key, []).append(item)
-        sig = self.signature(item)
-        if sig is not None:
+        bucket = self.exact.setdefault(item.key, [])
+        if not bucket and len(item.key) >= 8:
+            self.prefixes.setdefault(item.key[:8], []).append(item.key)
+        bucket.append(item)
+        found = self.sketch(item)
+        if found is not None:
             self.inserted += 1
-            name = f"{self.inserted:09d}"  # insertion order: deterministic, unlike id()
-            self.names[id(item)] = name
-            self.by_name[name] = item
-            self.lsh.insert(name, sig)
+            self.names[id(item)] = self.inserted  # insertion order: deterministic, unlike id()
+            self.by_name[self.inserted] = item
+            self.table.add(self.inserted, found[1])
+            self.openings.setdefault(item.key[: self.options.min_fuzzy_chars], []).append(self.inserted)
+
+    def longest_placed_prefix(self, key: str) -> int:
+        """Length of the longest key placed so far (8 chars or more) that is a proper prefix of `key`, or 0."""
+        best = 0
+        for other in self.prefixes.get(key[:8], ()):
+            if best < len(other) < len(key) and key.startswith(other) and self.exact.get(other):
+                best = len(other)
+        return best
 
     def remove(self, item: Item) -> None:
         """Forget an item that a more complete copy replaced."""
@@ -97,7 +114,8 @@ class Matcher:
             bucket.remove(item)
         name = self.names.pop(id(item), None)
         if name is not None:
-            self.lsh.remove(name)
+            self.table.remove(name)
+            self.openings[item.key[: self.options.min_fuzzy_chars]].remove(name)
             del self.by_name[name]
 
     def candidates(self, item: Item) -> list[Match]:
@@ -111,9 +129,9 @@ class Matcher:
             return []
         cap = self.options.max_candidates
         found: dict[int, Match] = {id(o): Match(o, 1.0, False) for o in reversed(self.exact.get(item.key, [])[-cap:])}
-        sig = self.signature(item)
-        if sig is not None:
-            for other in self._closest(sig, found):
+        sketch = self.sketch(item)
+        if sketch is not None:
+            for other in self._closest(item, sketch, found):
                 pair = (id(item), id(other))
                 if pair not in self.verified:
                     self.verified[pair] = self.verify(item.key, other)
@@ -121,17 +139,25 @@ class Matcher:
                     found[id(other)] = self.verified[pair]
         return list(found.values())
 
-    def _closest(self, sig: MinHash, found: dict[int, Match]) -> list[Item]:
-        """LSH hits not already found, best estimated similarity first, at most `max_verify`."""
-        hits = self.lsh.query(sig)
+    def _closest(self, item: Item, sketch: tuple[np.ndarray, list[int]], found: dict[int, Match]) -> list[Item]:
+        """Items that may be copies, not found yet: best estimated similarity first, at most `max_verify`.
+
+        They are the LSH hits plus the items whose key opens with the same
+        `min_fuzzy_chars` characters: a copy cut short shares few shingles
+        with the whole sentence, but always its opening.
+        """
+        sig, keys = sketch
+        hits = self.table.query(keys)
+        opening = self.openings.get(item.key[: self.options.min_fuzzy_chars], ())
+        hits.update(opening[-self.options.max_hits:])
         if len(hits) > self.options.max_hits:  # text made of one word soup: keep the most recent hits
             hits = heapq.nlargest(self.options.max_hits, hits)
         names = sorted(n for n in hits if id(self.by_name[n]) not in found)
         if len(names) <= self.options.max_verify:
             return [self.by_name[n] for n in reversed(names)]
         others = [self.by_name[n] for n in names]
-        stacked = np.stack([self.signatures[id(o)].hashvalues for o in others])
-        estimate = (stacked == sig.hashvalues).sum(axis=1)
+        stacked = np.stack([self.sketches[id(o)][0] for o in others])
+        estimate = (stacked == sig).sum(axis=1)
         order = np.lexsort((-np.arange(len(others)), -estimate))  # most similar, then most recent
         return [others[k] for k in order[: self.options.max_verify]]
 

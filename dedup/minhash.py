@@ -14,6 +14,7 @@ wrapped in a `datasketch.MinHash` and inserted into a `MinHashLSH`.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import numpy as np
@@ -60,10 +61,15 @@ def text_hashes(text: str, char_ngram: int, word_ngram: int, seed: int) -> np.nd
     return np.unique(_fmix64(_windows(values, size, seed)))
 
 
+@functools.lru_cache(maxsize=64)
+def _window_mult(size: int, seed: int) -> np.ndarray:
+    return np.array([xxhash.xxh64_intdigest(b"window-%d" % j, seed=seed) | 1 for j in range(size)], dtype=np.uint64)
+
+
 def _windows(values: np.ndarray, size: int, seed: int) -> np.ndarray:
     """Polynomial hash of every run of `size` consecutive values (the whole array when shorter)."""
     size = min(size, values.shape[0])
-    mult = np.array([xxhash.xxh64_intdigest(b"window-%d" % j, seed=seed) | 1 for j in range(size)], dtype=np.uint64)
+    mult = _window_mult(size, seed)
     count = values.shape[0] - size + 1
     out = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -72,11 +78,112 @@ def _windows(values: np.ndarray, size: int, seed: int) -> np.ndarray:
     return out
 
 
+def sentence_hashes(texts: list[str], keys: list[str], char_ngram: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes of many sentences at once: (hashes grouped by sentence, count per sentence).
+
+    A sentence in a space-separated language gives its words and word pairs
+    (a copy that lost or gained a word still shares most of them); any other
+    gives the character n-grams of its key (the whole key when shorter).  The
+    sentences are hashed in one numpy pass, not one Python call per shingle:
+    this runs for every sentence of every document.
+    """
+    spaced = [textnorm.is_space_separated(t) for t in texts]
+    parts: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    chars = [i for i, sp in enumerate(spaced) if not sp and keys[i]]
+    if chars:
+        parts_c, owners_c = _char_grams([keys[i] for i in chars], char_ngram, seed)
+        parts.append(parts_c)
+        owners.append(np.asarray(chars, dtype=np.int64)[owners_c])
+    spaced_ids = [i for i, sp in enumerate(spaced) if sp]
+    if spaced_ids:
+        parts_w, owners_w = _word_grams([texts[i] for i in spaced_ids], seed)
+        parts.append(parts_w)
+        owners.append(np.asarray(spaced_ids, dtype=np.int64)[owners_w])
+    if not parts:
+        return np.empty(0, dtype=np.uint64), np.zeros(len(texts), dtype=np.int64)
+    hashes, owner = np.concatenate(parts), np.concatenate(owners)
+    order = np.argsort(owner, kind="stable")
+    return hashes[order], np.bincount(owner, minlength=len(texts))
+
+
+def _char_grams(keys: list[str], size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Character n-gram hashes of keys (non-empty), and the key each belongs to."""
+    lens = np.array([len(k) for k in keys], dtype=np.int64)
+    values = np.frombuffer("".join(keys).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    starts = np.r_[0, np.cumsum(lens)[:-1]]
+    whole = lens <= size
+    out, owner = [], []
+    if (~whole).any():
+        grams = _fmix64(_windows(values, size, seed))  # gram j covers values[j : j+size]
+        valid = np.ones(grams.shape[0], dtype=bool)
+        ends = starts + lens
+        for back in range(1, size):  # grams starting in the last size-1 places of a key cross into the next
+            edge = ends - size + back
+            valid[edge[(edge >= 0) & (edge < grams.shape[0])]] = False
+        for k in np.flatnonzero(whole).tolist():
+            valid[starts[k]:starts[k] + lens[k]] = False
+        kept = np.flatnonzero(valid)
+        out.append(grams[kept])
+        owner.append(np.searchsorted(starts, kept, side="right") - 1)
+    for k in np.flatnonzero(whole).tolist():
+        piece = values[starts[k]:starts[k] + lens[k]]
+        out.append(_fmix64(_windows(piece, size, seed)))
+        owner.append(np.array([k], dtype=np.int64))
+    return np.concatenate(out), np.concatenate(owner)
+
+
+_PAIR = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+
+
+def _word_grams(texts: list[str], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Word and word-pair hashes of texts, and the text each belongs to."""
+    cache: dict[str, int] = {}
+    values: list[int] = []
+    counts: list[int] = []
+    for text in texts:
+        ws = textnorm.words(text)
+        counts.append(len(ws))
+        for w in ws:
+            h = cache.get(w)
+            if h is None:
+                h = cache[w] = xxhash.xxh64_intdigest(w.encode("utf-8"), seed=seed)
+            values.append(h)
+    uni = np.array(values, dtype=np.uint64)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    same = owner[1:] == owner[:-1] if uni.shape[0] > 1 else np.zeros(0, dtype=bool)
+    a, b, c = _PAIR
+    with np.errstate(over="ignore"):
+        pairs = _fmix64(uni[:-1] * a + uni[1:] * b + c)[same] if uni.shape[0] > 1 else uni[:0]
+    return np.concatenate([_fmix64(uni), pairs]), np.concatenate([owner, owner[:-1][same] if same.size else owner[:0]])
+
+
+def grouped_signatures(hashes: np.ndarray, counts: np.ndarray, perms: np.ndarray) -> np.ndarray:
+    """(groups, num_perm) MinHash signatures of consecutive groups of hashes; every count must be > 0."""
+    a, b = perms
+    mixed = _fmix64(np.asarray(hashes, dtype=np.uint64))
+    offsets = np.r_[0, np.cumsum(counts)]
+    out = np.empty((len(counts), a.shape[0]), dtype=np.uint64)
+    g = 0
+    with np.errstate(over="ignore"):
+        while g < len(counts):
+            stop = int(np.searchsorted(offsets, offsets[g] + _CHUNK * 8, side="right")) - 1
+            stop = min(max(stop, g + 1), len(counts))
+            lo, hi = offsets[g], offsets[stop]
+            block = mixed[lo:hi, None] * a[None, :] + b[None, :]
+            out[g:stop] = np.minimum.reduceat(block, offsets[g:stop] - lo, axis=0)
+            g = stop
+    return out
+
+
+@functools.lru_cache(maxsize=16)
 def permutations(num_perm: int, seed: int) -> np.ndarray:
-    """The (2, num_perm) array of affine permutation parameters (a odd, b any)."""
+    """The (2, num_perm) array of affine permutation parameters (a odd, b any); read-only, shared."""
     a = [xxhash.xxh64_intdigest(b"perm-a-%d" % i, seed=seed) | 1 for i in range(num_perm)]
     b = [xxhash.xxh64_intdigest(b"perm-b-%d" % i, seed=seed) for i in range(num_perm)]
-    return np.array([a, b], dtype=np.uint64)
+    perms = np.array([a, b], dtype=np.uint64)
+    perms.flags.writeable = False
+    return perms
 
 
 def _fmix64(hv: np.ndarray) -> np.ndarray:

@@ -82,6 +82,7 @@ class Merge:
         self.options = options
         self.order = Order()
         self.matcher = Matcher(options.match)
+        self.matcher.prepare(stream)
         self.dropped: list[Dropped] = []
         self.cursor = -1
 
@@ -234,9 +235,8 @@ def split_run_on(item: Item, matcher: Matcher, stream: list[Item], i: int) -> bo
     """
     if len(item.parts) != 1 or item.first_unit is not item.last_unit:
         return False
-    for size in range(len(item.key) - 1, 7, -1):
-        if not matcher.exact.get(item.key[:size]):
-            continue
+    size = matcher.longest_placed_prefix(item.key)
+    if size:
         cut = item.key_map[size - 1] + 1
         rest = len(item.text) - len(item.text[cut:].lstrip())
         if cut >= len(item.text) or not item.text[cut].isspace() or rest >= len(item.text):

@@ -9,6 +9,7 @@ body into chunks; a unit's `chunk` says which one it came from.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 
 import regex
@@ -50,6 +51,11 @@ class Line:
     number: int  # 1-based line number in the whole decoded input
     kind: str = "prose"  # prose | heading | list | table | label | code | blank
 
+    @functools.cached_property
+    def key(self) -> str:
+        """The line's comparison key (`textnorm.key`), computed once: every chrome rule asks for it."""
+        return textnorm.key(self.text)
+
 
 @dataclass
 class Unit:
@@ -68,11 +74,18 @@ class Unit:
     para_start: bool   # preceded by a blank line (or the start)
     chunk_start: bool = False
     key: str = field(default="", repr=False)
-    key_map: list[int] = field(default_factory=list, repr=False)
+    _key_map: list[int] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.key:
-            self.key, self.key_map = textnorm.key_with_map(self.text)
+            self.key = textnorm.key(self.text)
+
+    @property
+    def key_map(self) -> list[int]:
+        """Raw offset of each key character (computed when first asked: only cuts need it)."""
+        if self._key_map is None:
+            self._key_map = textnorm.key_with_map(self.text)[1]
+        return self._key_map
 
 
 

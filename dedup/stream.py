@@ -41,7 +41,7 @@ class Item:
     line_start: bool
     pred_id: int
     key: str = ""
-    key_map: list[int] = field(default_factory=list, repr=False)
+    _key_map: list[int] | None = field(default=None, repr=False)
     replaced_by: Item | None = None
     restart: bool = False  # follows a cut-off fragment: the text restarts here
 
@@ -51,14 +51,21 @@ class Item:
 
     def refresh_key(self) -> None:
         """Recompute the comparison key after the text changed."""
-        self.key, self.key_map = textnorm.key_with_map(self.text)
+        self.key, self._key_map = textnorm.key(self.text), None
+
+    @property
+    def key_map(self) -> list[int]:
+        """Raw offset of each key character (computed when first asked: only cuts need it)."""
+        if self._key_map is None:
+            self._key_map = textnorm.key_with_map(self.text)[1]
+        return self._key_map
 
     @classmethod
     def of_unit(cls, unit: Unit) -> Item:
         """The item of one unit, kept as it is until repair says otherwise."""
         part = Part(unit.start, unit.end, Action.KEPT, Reason.CONTENT, "original")
         return cls(unit.text, [part], unit, unit, unit.sep_before, unit.line_start, unit.id - 1,
-                   unit.key, unit.key_map)
+                   unit.key, unit._key_map)
 
     @classmethod
     def join(cls, left: Item, right: Item, tail_text: str, tail_start: int, reason: Reason, rule: str) -> Item:

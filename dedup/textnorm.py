@@ -23,6 +23,7 @@ _LEADING_ELLIPSIS = regex.compile(r"^\s*(?:\.{3,}|…+|‥+)\s*")
 _GRAPHEME = regex.compile(r"\X")
 _WORD = regex.compile(r"\w+")
 _NON_SPACE = regex.compile(r"[^\s\x1c-\x1f]+")
+_SPACES = regex.compile(r"[\s\x1c-\x1f]+")
 _EMPHASIS = regex.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 
 # What may end a sentence, and what may follow the end mark (closing quotes, brackets).
@@ -145,15 +146,32 @@ def _fold_cluster(cluster: str) -> str:
 
 
 def key(raw: str) -> str:
-    """Comparison key only (see module docstring); short strings (lines) are memoised, whole texts not."""
+    """Comparison key only, equal to ``key_with_map(raw)[0]``; short strings (lines) are memoised."""
     if len(raw) <= 512:
         return _short_key(raw)
-    return key_with_map(raw)[0]
+    return _key(raw)
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def _short_key(raw: str) -> str:
-    return key_with_map(raw)[0]
+    return _key(raw)
+
+
+def _key(raw: str) -> str:
+    """The key without the offset map: when folding keeps the length, cut the skip spans and drop spaces."""
+    folded = unicodedata.normalize("NFKC", raw).casefold()
+    if len(folded) != len(raw):
+        return key_with_map(raw)[0]
+    skips = _skip_spans(raw)
+    if skips:
+        pieces, pos = [], 0
+        for s, e in skips:
+            if s > pos:
+                pieces.append(folded[pos:s])
+            pos = max(pos, e)
+        pieces.append(folded[pos:])
+        folded = "".join(pieces)
+    return _SPACES.sub("", folded)
 
 
 def is_cjk_char(ch: str) -> bool:
@@ -174,6 +192,8 @@ def cjk_ratio(text: str) -> float:
 
 def is_space_separated(text: str) -> bool:
     """True for languages whose words are separated by spaces (English, French...)."""
+    if len(text) <= 3000 and not _CJK.search(text):
+        return True  # the common case, without counting letters
     return cjk_ratio(text) < 0.3
 
 

@@ -39,3 +39,12 @@ def test_fast_and_per_cluster_paths_agree(text):
 
     if not any(unicodedata.combining(c) for c in text) and unicodedata.is_normalized("NFC", text):
         assert k == slow_k
+
+
+@settings(derandomize=True, max_examples=500)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+       | st.from_regex(r"\s*(#{1,3} |- |> )?(\.\.\.|…)?\s*[*_]{0,2}[a-zA-Zあ-ん ]{0,20}[*_]{0,2}", fullmatch=True))
+def test_key_without_map_equals_the_mapped_key(text):
+    """`key` (no offsets, used for lines and units) must be exactly the key the offset map belongs to."""
+    assert key(text) == key_with_map(text)[0]
+    assert key(text * 20) == key_with_map(text * 20)[0]  # the unmemoised path for long text
