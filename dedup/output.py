@@ -93,7 +93,7 @@ def write_outputs(result: RunResult, outdir: Path, keep_duplicates: bool, text_f
         target = outdir / name
         try:
             guard_not_input(target, input_paths)
-            write_atomic(target, text)
+            write_atomic(target, text, sweep=False, fsync=False)  # swept above; see writer.py
         except OutputError as exc:
             errors.append(exc)
             failed.add(name)

@@ -3,6 +3,13 @@
 A run killed part-way (even with SIGKILL) leaves either the old file or the
 new one, never half of one, and re-running completes the job.  Outputs are
 refused when they would overwrite an input.
+
+The cleaned documents of a folder run are written without an fsync each
+(measured: 0.3 ms per file, a fifth of the run on 5,000 small articles) and
+without a directory listing each (the run sweeps stale temporary files once,
+before writing): the rename still makes each file appear whole or not at all
+when the process dies; only a power cut may lose the last files written, and
+the provenance and reports, written last, are fsynced.
 """
 from __future__ import annotations
 
@@ -20,24 +27,28 @@ from .errors import OutputError
 _TEMP_RE = re.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{8}\.tmp$")
 
 
-def write_atomic(path: Path, data: str) -> None:
-    """Write `data` (UTF-8) to `path` through a temporary file and a rename."""
+def write_atomic(path: Path, data: str, *, sweep: bool = True, fsync: bool = True) -> None:
+    """Write `data` (UTF-8) to `path` through a temporary file and a rename.
+
+    `sweep` first removes this target's temporary files left by a killed run;
+    `fsync` flushes the file to disk before the rename (see module docstring).
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create folder: {exc.strerror}", str(path.parent), "check the output path")
     if path.is_dir():
         raise OutputError("a folder stands where the output file should go", str(path), "remove or rename it")
-    remove_stale_temps(path.parent, path.name)
+    if sweep:
+        remove_stale_temps(path.parent, path.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs get the usual permissions
+            if fsync:
+                os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
         os.replace(tmp, path)
     except OSError as exc:
         try:
@@ -45,6 +56,13 @@ def write_atomic(path: Path, data: str) -> None:
         except OSError:
             pass
         raise OutputError(f"cannot write: {exc.strerror}", str(path), "check space and permissions")
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, so set it straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def is_temp_name(name: str) -> bool:
