@@ -19,10 +19,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import regex
-from datasketch import MinHash, MinHashLSH
+from rapidfuzz import fuzz
 
-from . import textnorm
+from . import bands, minhash, textnorm
 from .errors import ConfigError
 
 _DIGITS = regex.compile(r"\d+")
@@ -37,7 +38,7 @@ class CorpusOptions:
     common_share: float = 0.25   # on this share of pages a short line is chrome wherever it stands
     edge_share: float = 0.6      # share of occurrences in head/foot that makes a line chrome
     head_share: float = 0.2      # a line mostly at the head must also be on this share of pages
-    variant_threshold: float = 0.8
+    variant_threshold: float = 0.8  # indel similarity ratio at which two recurring lines are one line
     num_perm: int = 64
 
 
@@ -137,19 +138,29 @@ def _observe(docs: list[tuple[str, str]]) -> tuple[Counter, dict[str, Counter], 
 
 
 def _fold_variants(counts: Counter, options: CorpusOptions) -> dict[str, str]:
-    """Map each long key to a representative near-identical key (MinHash LSH over char 4-grams)."""
-    lsh = MinHashLSH(threshold=options.variant_threshold, num_perm=options.num_perm)
+    """Map each long key to a representative near-identical key (MinHash LSH over char 4-grams).
+
+    Keys are taken most frequent first; a key folds into the smallest earlier
+    representative that LSH proposes (from about Jaccard 0.5 up) and whose
+    indel similarity ratio reaches `variant_threshold`; else it becomes a
+    representative.  Signatures are computed for all keys in one batch.
+    """
+    keys = sorted((k for k in counts if len(k) >= 20 and counts[k] >= 2), key=lambda k: (-counts[k], k))
+    if not keys:
+        return {}
+    hashes, owner = minhash.char_gram_hashes(keys, 4, 1)
+    sigs = minhash.grouped_signatures(hashes, np.bincount(owner, minlength=len(keys)),
+                                      minhash.permutations(options.num_perm, 1))
+    b, r = bands.optimal_params(0.5, options.num_perm)
+    table = bands.BandTable(b)
     rep: dict[str, str] = {}
-    for k in sorted(counts, key=lambda k: (-counts[k], k)):
-        if len(k) < 20 or counts[k] < 2:
-            continue
-        sig = MinHash(num_perm=options.num_perm, seed=1)
-        sig.update_batch([s.encode("utf-8") for s in sorted(textnorm.char_shingles(k, 4))])
-        found = sorted(lsh.query(sig))
+    for n, (k, band) in enumerate(zip(keys, bands.band_keys(sigs, b, r).tolist(), strict=True)):
+        found = [keys[m] for m in table.query(band)
+                 if fuzz.ratio(k, keys[m], score_cutoff=100 * options.variant_threshold)]
         if found:
-            rep[k] = found[0]
+            rep[k] = min(found)
         else:
-            lsh.insert(k, sig)
+            table.add(n, band)
     return rep
 
 

@@ -16,8 +16,8 @@ Same stages as `dedup.pipeline.run`, spread with `dask.bag`:
 Why the results are byte-identical to the local engine: every per-document
 function is the local one (`pipeline._documents_of`, `pipeline._clean_one`,
 `minhash.sketch`), results come back in input order, and LSH buckets keyed by
-(band, band values) give exactly the pairs `datasketch.MinHashLSH.query` gives
-(two signatures share a bucket when one band's values are equal).  Union-find
+(band, band key) with the local engine's `bands.band_keys` give exactly the
+local engine's candidate pairs.  Union-find
 groups do not depend on the order of the edges.  A persistent `--index` is a
 client-side store: with one, the near-duplicate stage runs on the client.
 """
@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import minhash, reader
+from .bands import band_keys
 from .errors import ConfigError, DedupError
 from .neardup import (
     Cluster,
@@ -128,12 +129,13 @@ def _sign(item: tuple[int, str, str], opts: NearDupOptions, perms) -> _Doc | Non
     return _Doc(doc_id, chars, order_value(None), pos, 1, hashes, sig)
 
 
-def _band_keys(doc: _Doc, bands: int, rows: int) -> list[tuple[tuple[int, bytes], str]]:
-    """((band, band values), doc_id) for every LSH band of the signature."""
-    return [((i, doc.signature[i * rows:(i + 1) * rows].tobytes()), doc.doc_id) for i in range(bands)]
+def _band_keys(doc: _Doc, bands: int, rows: int) -> list[tuple[tuple[int, int], str]]:
+    """((band, band key), doc_id) for every LSH band of the signature (`bands.band_keys`, as locally)."""
+    keys = band_keys(doc.signature, bands, rows)[0].tolist()
+    return [((i, key), doc.doc_id) for i, key in enumerate(keys)]
 
 
-def _bucket_pairs(bucket: tuple[tuple[int, bytes], list[tuple[tuple[int, bytes], str]]]) -> list[tuple[str, str]]:
+def _bucket_pairs(bucket: tuple[tuple[int, int], list[tuple[tuple[int, int], str]]]) -> list[tuple[str, str]]:
     """Every sorted id pair of one LSH bucket."""
     ids = sorted({doc_id for _, doc_id in bucket[1]})
     return list(itertools.combinations(ids, 2))

@@ -92,7 +92,7 @@ def sentence_hashes(texts: list[str], keys: list[str], char_ngram: int, seed: in
     owners: list[np.ndarray] = []
     chars = [i for i, sp in enumerate(spaced) if not sp and keys[i]]
     if chars:
-        parts_c, owners_c = _char_grams([keys[i] for i in chars], char_ngram, seed)
+        parts_c, owners_c = char_gram_hashes([keys[i] for i in chars], char_ngram, seed)
         parts.append(parts_c)
         owners.append(np.asarray(chars, dtype=np.int64)[owners_c])
     spaced_ids = [i for i, sp in enumerate(spaced) if sp]
@@ -107,8 +107,9 @@ def sentence_hashes(texts: list[str], keys: list[str], char_ngram: int, seed: in
     return hashes[order], np.bincount(owner, minlength=len(texts))
 
 
-def _char_grams(keys: list[str], size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Character n-gram hashes of keys (non-empty), and the key each belongs to."""
+def char_gram_hashes(keys: list[str], size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Character n-gram hashes of keys (non-empty; a key shorter than n is one gram), grouped by key, and
+    the key each belongs to."""
     lens = np.array([len(k) for k in keys], dtype=np.int64)
     values = np.frombuffer("".join(keys).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     starts = np.r_[0, np.cumsum(lens)[:-1]]
@@ -130,7 +131,9 @@ def _char_grams(keys: list[str], size: int, seed: int) -> tuple[np.ndarray, np.n
         piece = values[starts[k]:starts[k] + lens[k]]
         out.append(_fmix64(_windows(piece, size, seed)))
         owner.append(np.array([k], dtype=np.int64))
-    return np.concatenate(out), np.concatenate(owner)
+    owners = np.concatenate(owner)
+    order = np.argsort(owners, kind="stable")
+    return np.concatenate(out)[order], owners[order]
 
 
 _PAIR = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))

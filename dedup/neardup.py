@@ -3,8 +3,10 @@
 1. Each document's cleaned text is cut into shingles (`dedup.textnorm.shingles`:
    character n-grams after NFKC for CJK text, word n-grams otherwise), hashed
    with seeded xxh64 and summarised by a MinHash signature (`dedup.minhash`).
-2. `datasketch.MinHashLSH` proposes candidate pairs (and, with an `Index`, the
-   index proposes stored documents from earlier runs).  The LSH threshold is
+2. LSH banding (`dedup.bands`, datasketch's bands and parameters) proposes
+   candidate pairs: one 64-bit key per band for every signature, one sort per
+   band for the whole run (and, with an `Index`, the index proposes stored
+   documents from earlier runs).  The LSH threshold is
    set below `threshold` (see `candidate_threshold`): the LSH estimates
    Jaccard, but a copy with a paragraph cut is judged by containment, whose
    Jaccard is lower.
@@ -37,9 +39,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
-from datasketch import MinHashLSH
 
-from dedup import minhash
+from dedup import bands, minhash
 from dedup.errors import ConfigError
 from dedup.index import FORMAT, Index, StoredDoc
 from dedup.minhash import similarity
@@ -109,9 +110,8 @@ def _validate(opts: NearDupOptions) -> None:
 
 
 def lsh_params(opts: NearDupOptions) -> tuple[int, int]:
-    """(bands, rows) datasketch chooses for the candidate threshold."""
-    lsh = MinHashLSH(threshold=candidate_threshold(opts), num_perm=opts.num_perm)
-    return lsh.b, lsh.r
+    """(bands, rows) datasketch chooses for the candidate threshold (`bands.optimal_params`)."""
+    return bands.optimal_params(candidate_threshold(opts), opts.num_perm)
 
 
 def index_params(opts: NearDupOptions) -> dict:
@@ -148,39 +148,50 @@ def rank(doc: _Doc, keep: str) -> tuple:
 
 
 def _prepare(docs: list[tuple[str, str]], opts: NearDupOptions, order: dict, perms: np.ndarray) -> list[_Doc]:
-    """Shingle, hash and sign the run's documents; drop those without shingles."""
+    """Shingle, hash and sign the run's documents (signatures in batches); drop those without shingles."""
     seen: set[str] = set()
-    out: list[_Doc] = []
+    kept: list[tuple[int, str, str, np.ndarray]] = []
     for pos, (doc_id, text) in enumerate(docs):
         if doc_id in seen:
             raise ConfigError(f"doc_id {doc_id!r} given twice", hint="doc_ids must be unique within a run")
         seen.add(doc_id)
-        hashes, sig = minhash.sketch(text, opts.char_ngram, opts.word_ngram, opts.seed, perms)
+        hashes = minhash.text_hashes(text, opts.char_ngram, opts.word_ngram, opts.seed)
         if hashes.size:
+            kept.append((pos, doc_id, text, hashes))
+    out: list[_Doc] = []
+    for start in range(0, len(kept), _SIGN_BATCH):
+        batch = kept[start:start + _SIGN_BATCH]
+        sigs = minhash.grouped_signatures(np.concatenate([h for *_, h in batch]),
+                                          np.array([h.size for *_, h in batch]), perms)
+        for (pos, doc_id, text, hashes), sig in zip(batch, sigs, strict=True):
             chars = len("".join(text.split()))  # str.split() splits on exactly str.isspace()
             out.append(_Doc(doc_id, chars, order_value(order.get(doc_id)), pos, 1, hashes, sig))
     return out
+
+
+_SIGN_BATCH = 256  # documents signed together (bounded memory: one block of their shingles at a time)
 
 
 def _stored(rec: StoredDoc) -> _Doc:
     return _Doc(rec.doc_id, rec.chars, rec.order, rec.seq, 0, rec.shingles, rec.signature)
 
 
-def _candidates(new: list[_Doc], opts: NearDupOptions, perms: np.ndarray,
-                index: Index | None) -> tuple[set[tuple[str, str]], dict[str, _Doc]]:
+def _candidates(new: list[_Doc], opts: NearDupOptions, index: Index | None
+                ) -> tuple[set[tuple[str, str]], dict[str, _Doc]]:
     """Candidate pairs (sorted id pairs) among new documents and against the index, and the stored docs seen."""
-    lsh = MinHashLSH(num_perm=opts.num_perm, params=lsh_params(opts))
-    sigs = {d.doc_id: minhash.as_minhash(d.signature, perms, opts.seed) for d in new}
-    for doc_id, sig in sigs.items():
-        lsh.insert(doc_id, sig, check_duplication=False)
     pairs: set[tuple[str, str]] = set()
+    if new:
+        keys = bands.band_keys(np.stack([d.signature for d in new]), *lsh_params(opts))
+        for i, j in bands.candidate_pairs(keys):
+            a, b = new[i].doc_id, new[j].doc_id
+            pairs.add((a, b) if a < b else (b, a))
     stored_ids: set[str] = set()
-    for doc_id, sig in sigs.items():
-        pairs.update(tuple(sorted((doc_id, other))) for other in lsh.query(sig) if other != doc_id)
-        if index is not None:
-            hits = index.candidates(sig.hashvalues) - sigs.keys()
+    if index is not None:
+        ids = {d.doc_id for d in new}
+        for d in new:
+            hits = index.candidates(d.signature) - ids
             stored_ids |= hits
-            pairs.update((other, doc_id) if other < doc_id else (doc_id, other) for other in hits)
+            pairs.update((other, d.doc_id) if other < d.doc_id else (d.doc_id, other) for other in hits)
     stored = {k: _stored(v) for k, v in index.fetch(stored_ids).items()} if stored_ids else {}
     return pairs, stored
 
@@ -246,7 +257,7 @@ def find_clusters(docs: list[tuple[str, str]], options: NearDupOptions | None = 
         index.bind(index_params(opts))
     perms = minhash.permutations(opts.num_perm, opts.seed)
     new = _prepare(docs, opts, order or {}, perms)
-    pairs, stored = _candidates(new, opts, perms, index)
+    pairs, stored = _candidates(new, opts, index)
     by_id = {**stored, **{d.doc_id: d for d in new}}
     links = _UnionFind()
     for a, b in sorted(pairs):
