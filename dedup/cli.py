@@ -115,7 +115,9 @@ def main() -> None:
 @click.option("--keep-duplicates", is_flag=True, help="Also write the near-duplicate copies of a cluster.")
 @click.option("--save-boilerplate", type=click.Path(dir_okay=False, path_type=Path),
               help="Save the chrome learned from these inputs, for --boilerplate-from.")
-def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, quiet, **kw) -> None:
+@click.option("--no-report", is_flag=True,
+              help="Do not write dedup-report.json/.html into OUTDIR (they hold an entry per document).")
+def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, no_report, quiet, **kw) -> None:
     """Clean PATH... (files, folders, or - for stdin) into OUTDIR."""
     single = len(paths) == 1 and (paths[0] == "-" or Path(paths[0]).is_file())
     if outdir is None and not single:
@@ -125,6 +127,9 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, qui
     if outdir is not None:
         _make_output_folder(outdir)
         options.exclude = [outdir]
+        if options.engine == "local":
+            _clean_streamed(paths, options, outdir, provenance_path or outdir / PROVENANCE_NAME, save_boilerplate,
+                            not no_report, quiet)
     result = execute(paths, options, quiet)
     errors = list(result.errors)
     if outdir is None:
@@ -137,12 +142,42 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, qui
         inputs = {Path(o.doc.path).resolve() for o in result.outcomes if o.doc.path != "-"}
         errors += write_outputs(result, outdir, keep_duplicates, options.text_field, inputs)
         _guarded(errors, write_provenance, result, provenance_path or outdir / PROVENANCE_NAME)
-        _write_reports(result, outdir, errors)
+        if not no_report:
+            _write_reports(result, outdir, errors)
     if save_boilerplate and result.learned is not None:
         _guarded(errors, result.learned.save, save_boilerplate)
     report_errors(errors)
     if not quiet:
         _summary(result, errors)
+    sys.exit(1 if errors else 0)
+
+
+def _clean_streamed(paths, options: RunOptions, outdir: Path, provenance_path: Path, save_boilerplate: Path | None,
+                    reports: bool, quiet: bool) -> None:
+    """The folder run in bounded memory (`dedup.folder_run`): same files as the in-memory run; exits."""
+    from tqdm import tqdm
+
+    from .folder_run import clean_to_folder
+
+    stdin_bytes = sys.stdin.buffer.read() if "-" in paths else None
+    bar = tqdm(total=None, unit="doc", file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
+    try:
+        run = clean_to_folder(list(paths), options, outdir, provenance_path, stdin_bytes, bar.update, reports)
+    except DedupError as exc:
+        click.echo(f"dedup: error: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        bar.close()
+    errors = run.errors
+    if reports:
+        _write_reports(run.as_result(), outdir, errors, run.entries)
+    if save_boilerplate and run.learned is not None:
+        _guarded(errors, run.learned.save, save_boilerplate)
+    report_errors(errors)
+    if not quiet:
+        from .report import print_summary
+
+        print_summary(run.as_result(), errors, rows=run.entries)
     sys.exit(1 if errors else 0)
 
 
@@ -197,13 +232,13 @@ def _guarded(errors: list[DedupError], write, *args) -> None:
         errors.append(exc)
 
 
-def _write_reports(result: RunResult, outdir: Path, errors: list[DedupError]) -> None:
+def _write_reports(result: RunResult, outdir: Path, errors: list[DedupError], entries: list | None = None) -> None:
     """The JSON and HTML reports next to the cleaned files (see report.py); a write failure joins `errors`."""
     from .report import HTML_NAME, JSON_NAME, build_report, report_json
     from .report_html import render_html
     from .writer import write_atomic
 
-    data = build_report(result, errors)
+    data = build_report(result, errors, entries)
     for name, render in ((JSON_NAME, report_json), (HTML_NAME, render_html)):
         try:
             write_atomic(outdir / name, render(data))

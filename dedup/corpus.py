@@ -118,23 +118,33 @@ class LearnedBoilerplate:
         return cls(entries, data.get("documents", 0))
 
 
-def _observe(docs: list[tuple[str, str]]) -> tuple[Counter, dict[str, Counter], dict[str, str]]:
-    """Per key: number of documents, where it stood, and one sample text."""
-    counts: Counter = Counter()
-    where: dict[str, Counter] = defaultdict(Counter)
-    sample: dict[str, str] = {}
-    for _, text in docs:
+class Observer:
+    """What the corpus pass gathers, one document at a time (so a folder run need not hold them all).
+
+    Per line key: in how many documents it stands, in which region, and one
+    sample text.  Only these tables grow with the corpus (one entry per
+    distinct line), not the documents.
+    """
+
+    def __init__(self) -> None:
+        self.counts: Counter = Counter()
+        self.where: dict[str, Counter] = defaultdict(Counter)
+        self.sample: dict[str, str] = {}
+        self.documents = 0
+
+    def add(self, text: str) -> None:
+        """Count the distinct lines of one document."""
+        self.documents += 1
         lines = [ln for ln in text.splitlines() if ln.strip()]
         seen: dict[str, str] = {}
         for ln, region in zip(lines, regions(lines), strict=True):
             k = line_key(ln)
             if k and k not in seen:
                 seen[k] = region
-                sample.setdefault(k, ln.strip())
-        counts.update(seen.keys())
+                self.sample.setdefault(k, ln.strip())
+        self.counts.update(seen.keys())
         for k, region in seen.items():
-            where[k][region] += 1
-    return counts, where, sample
+            self.where[k][region] += 1
 
 
 def _fold_variants(counts: Counter, options: CorpusOptions) -> dict[str, str]:
@@ -166,11 +176,22 @@ def _fold_variants(counts: Counter, options: CorpusOptions) -> dict[str, str]:
 
 def learn(docs: list[tuple[str, str]], options: CorpusOptions | None = None) -> LearnedBoilerplate:
     """Learn the recurring chrome of a folder of documents (doc_id, text)."""
+    observer = Observer()
+    if len(docs) >= (options or CorpusOptions()).min_docs:
+        for _, text in docs:
+            observer.add(text)
+    else:
+        observer.documents = len(docs)
+    return learn_from(observer, options)
+
+
+def learn_from(observer: Observer, options: CorpusOptions | None = None) -> LearnedBoilerplate:
+    """The recurring chrome among the documents an `Observer` has seen."""
     options = options or CorpusOptions()
-    n = len(docs)
+    n = observer.documents
     if n < options.min_docs:
         return LearnedBoilerplate({}, n)
-    counts, where, sample = _observe(docs)
+    counts, where, sample = observer.counts, observer.where, observer.sample
     variants = _fold_variants(counts, options)
     for k, r in variants.items():
         counts[r] += counts[k]

@@ -15,7 +15,7 @@ Same stages as `dedup.pipeline.run`, spread with `dask.bag`:
 
 Why the results are byte-identical to the local engine: every per-document
 function is the local one (`pipeline._documents_of`, `pipeline._clean_one`,
-`minhash.sketch`), results come back in input order, and LSH buckets keyed by
+`neardup.sketch_document`), results come back in input order, and LSH buckets keyed by
 (band, band key) with the local engine's `bands.band_keys` give exactly the
 local engine's candidate pairs.  Union-find
 groups do not depend on the order of the edges.  A persistent `--index` is a
@@ -38,7 +38,7 @@ from .neardup import (
     _UnionFind,
     _validate,
     lsh_params,
-    order_value,
+    sketch_document,
 )
 
 if TYPE_CHECKING:
@@ -119,14 +119,10 @@ def clean_documents(db, client, docs: list[reader.Document], options: RunOptions
     return bag.map(lambda doc, lb: _clean_one((doc, options.clean, lb)), shared).compute()
 
 
-def _sign(item: tuple[int, str, str], opts: NearDupOptions, perms) -> _Doc | None:
-    """One document's shingle hashes and signature (`neardup._prepare` for one document)."""
+def _sign(item: tuple[int, str, str], opts: NearDupOptions) -> _Doc | None:
+    """One document's shingle hashes and signature (`neardup.sketch_document`, as locally)."""
     pos, doc_id, text = item
-    hashes, sig = minhash.sketch(text, opts.char_ngram, opts.word_ngram, opts.seed, perms)
-    if not hashes.size:
-        return None
-    chars = len("".join(text.split()))  # str.split() splits on exactly str.isspace()
-    return _Doc(doc_id, chars, order_value(None), pos, 1, hashes, sig)
+    return sketch_document(pos, doc_id, text, opts)
 
 
 def _band_keys(doc: _Doc, bands: int, rows: int) -> list[tuple[tuple[int, int], str]]:
@@ -154,10 +150,9 @@ def find_clusters(db, client, items: list[tuple[str, str]], opts: NearDupOptions
     if not items:
         return []
     bands, rows = lsh_params(opts)
-    perms = minhash.permutations(opts.num_perm, opts.seed)
     signed = (db.from_sequence([(p, i, t) for p, (i, t) in enumerate(items)],
                                npartitions=_partitions(len(items), client))
-              .map(_sign, opts, perms).filter(bool).persist())
+              .map(_sign, opts).filter(bool).persist())
     pairs = (signed.map(_band_keys, bands, rows).flatten()
              .groupby(lambda kv: kv[0], shuffle="tasks").map(_bucket_pairs).flatten().distinct())
     docs, candidates = client.compute([signed, pairs], sync=True)

@@ -19,12 +19,11 @@ from collections.abc import Iterable
 
 import numpy as np
 import xxhash
-from datasketch import MinHash
 
 from dedup import textnorm
 
 SCHEME = "affine64"
-_CHUNK = 2048  # shingles per block when building signatures (bounds memory to CHUNK*num_perm*8 bytes)
+_CHUNK = 4096  # shingles per block when building signatures (bounds memory to CHUNK*num_perm*8 bytes)
 _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 _FMIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 
@@ -170,7 +169,7 @@ def grouped_signatures(hashes: np.ndarray, counts: np.ndarray, perms: np.ndarray
     g = 0
     with np.errstate(over="ignore"):
         while g < len(counts):
-            stop = int(np.searchsorted(offsets, offsets[g] + _CHUNK * 8, side="right")) - 1
+            stop = int(np.searchsorted(offsets, offsets[g] + _CHUNK // 2, side="right")) - 1
             stop = min(max(stop, g + 1), len(counts))
             lo, hi = offsets[g], offsets[stop]
             block = mixed[lo:hi, None] * a[None, :] + b[None, :]
@@ -209,14 +208,20 @@ def signature(hashes: np.ndarray, perms: np.ndarray) -> np.ndarray:
     sig = np.full(a.shape[0], _EMPTY, dtype=np.uint64)
     mixed = _fmix64(np.asarray(hashes, dtype=np.uint64))
     with np.errstate(over="ignore"):
-        for start in range(0, mixed.shape[0], _CHUNK):
-            block = mixed[start : start + _CHUNK, None] * a[None, :] + b[None, :]
-            np.minimum(sig, block.min(axis=0), out=sig)
+        for start in range(0, mixed.shape[0], _CHUNK):  # (perm, shingle) layout: the min runs along memory
+            block = a[:, None] * mixed[None, start : start + _CHUNK] + b[:, None]
+            np.minimum(sig, block.min(axis=1), out=sig)
     return sig
 
 
-def as_minhash(sig: np.ndarray, perms: np.ndarray, seed: int) -> MinHash:
-    """Wrap a signature for `datasketch.MinHashLSH` (which checks the scheme)."""
+def as_minhash(sig: np.ndarray, perms: np.ndarray, seed: int):
+    """Wrap a signature as a `datasketch.MinHash` for `datasketch.MinHashLSH` (which checks the scheme).
+
+    Imported here, not at the top: datasketch loads scipy, half a second that
+    only the Redis index and interoperating code need.
+    """
+    from datasketch import MinHash
+
     return MinHash(seed=seed, hashvalues=sig, permutations=perms, scheme=SCHEME)
 
 

@@ -147,29 +147,33 @@ def rank(doc: _Doc, keep: str) -> tuple:
     return (doc.tier, -doc.chars, _order_sort(doc.order), doc.pos, doc.doc_id)
 
 
-def _prepare(docs: list[tuple[str, str]], opts: NearDupOptions, order: dict, perms: np.ndarray) -> list[_Doc]:
-    """Shingle, hash and sign the run's documents (signatures in batches); drop those without shingles."""
+def sketch_document(pos: int, doc_id: str, text: str, opts: NearDupOptions, order: object = None) -> _Doc | None:
+    """One document's shingle hashes and signature, or None when its text yields no shingle.
+
+    Runs wherever the document is cleaned (a worker process, a Dask task), so
+    a folder run keeps only these sketches, not the texts.
+    """
+    hashes, sig = minhash.sketch(text, opts.char_ngram, opts.word_ngram, opts.seed,
+                                 minhash.permutations(opts.num_perm, opts.seed))
+    if not hashes.size:
+        return None
+    chars = len("".join(text.split()))  # str.split() splits on exactly str.isspace()
+    return _Doc(doc_id, chars, order_value(order), pos, 1, hashes, sig)
+
+
+def _prepare(docs: list[tuple[str, str]], opts: NearDupOptions, order: dict) -> list[_Doc]:
+    """Shingle, hash and sign the run's documents; drop those without shingles."""
+    _check_unique([doc_id for doc_id, _ in docs])
+    sketched = (sketch_document(pos, doc_id, text, opts, order.get(doc_id)) for pos, (doc_id, text) in enumerate(docs))
+    return [d for d in sketched if d is not None]
+
+
+def _check_unique(doc_ids: list[str]) -> None:
     seen: set[str] = set()
-    kept: list[tuple[int, str, str, np.ndarray]] = []
-    for pos, (doc_id, text) in enumerate(docs):
+    for doc_id in doc_ids:
         if doc_id in seen:
             raise ConfigError(f"doc_id {doc_id!r} given twice", hint="doc_ids must be unique within a run")
         seen.add(doc_id)
-        hashes = minhash.text_hashes(text, opts.char_ngram, opts.word_ngram, opts.seed)
-        if hashes.size:
-            kept.append((pos, doc_id, text, hashes))
-    out: list[_Doc] = []
-    for start in range(0, len(kept), _SIGN_BATCH):
-        batch = kept[start:start + _SIGN_BATCH]
-        sigs = minhash.grouped_signatures(np.concatenate([h for *_, h in batch]),
-                                          np.array([h.size for *_, h in batch]), perms)
-        for (pos, doc_id, text, hashes), sig in zip(batch, sigs, strict=True):
-            chars = len("".join(text.split()))  # str.split() splits on exactly str.isspace()
-            out.append(_Doc(doc_id, chars, order_value(order.get(doc_id)), pos, 1, hashes, sig))
-    return out
-
-
-_SIGN_BATCH = 256  # documents signed together (bounded memory: one block of their shingles at a time)
 
 
 def _stored(rec: StoredDoc) -> _Doc:
@@ -253,10 +257,16 @@ def find_clusters(docs: list[tuple[str, str]], options: NearDupOptions | None = 
     """
     opts = options or NearDupOptions()
     _validate(opts)
+    return cluster_sketches(_prepare(docs, opts, order or {}), opts, index)
+
+
+def cluster_sketches(new: list[_Doc], options: NearDupOptions | None = None, index: Index | None = None) -> list[Cluster]:
+    """`find_clusters` on documents already sketched by `sketch_document` (in run order)."""
+    opts = options or NearDupOptions()
+    _validate(opts)
+    _check_unique([d.doc_id for d in new])
     if index is not None:
         index.bind(index_params(opts))
-    perms = minhash.permutations(opts.num_perm, opts.seed)
-    new = _prepare(docs, opts, order or {}, perms)
     pairs, stored = _candidates(new, opts, index)
     by_id = {**stored, **{d.doc_id: d for d in new}}
     links = _UnionFind()

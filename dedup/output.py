@@ -41,7 +41,7 @@ def group_by_output(result: RunResult) -> tuple[dict[str, list[Outcome]], list[O
     return files, collided
 
 
-def _file_text(outcomes: list[Outcome], keep_duplicates: bool, text_field: str) -> str | None:
+def file_text(outcomes: list[Outcome], keep_duplicates: bool, text_field: str) -> str | None:
     """The full output text of one file, or None when nothing of it is written."""
     if outcomes[0].doc.fmt == "jsonl":
         rows = []
@@ -59,7 +59,7 @@ def document_texts(result: RunResult, keep_duplicates: bool, text_field: str) ->
     files, _collided = group_by_output(result)
     texts: dict[str, str] = {}
     for name, outcomes in files.items():
-        text = _file_text(outcomes, keep_duplicates, text_field)
+        text = file_text(outcomes, keep_duplicates, text_field)
         if text is not None:
             texts[name] = text
     return texts

@@ -127,10 +127,16 @@ def totals(rows: list[dict[str, Any]], clusters: list[dict[str, Any]], errors: l
     return summed
 
 
-def build_report(result: RunResult, errors: list[DedupError] | None = None) -> dict[str, Any]:
-    """The whole report of one run as a JSON-ready dictionary (see docs/report-schema.md)."""
+def build_report(result: RunResult, errors: list[DedupError] | None = None,
+                 entries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The whole report of one run as a JSON-ready dictionary (see docs/report-schema.md).
+
+    `entries` are the documents' `document_entry` dicts when the caller made
+    them already (a streamed run, whose outcomes are gone); else they are made
+    from `result.outcomes`.
+    """
     errors = result.errors if errors is None else errors
-    documents = worst_first([document_entry(o) for o in result.outcomes])
+    documents = worst_first(entries if entries is not None else [document_entry(o) for o in result.outcomes])
     clusters = cluster_entries(result)
     error_rows = error_entries(errors)
     return {
@@ -162,9 +168,10 @@ def display_names(ids: list[str]) -> dict[str, str]:
     return {i: i[len(common):] or i for i in ids}
 
 
-def summary_table(result: RunResult, errors: list[DedupError], limit: int = SUMMARY_ROWS) -> Table:
-    """A compact table of the worst documents and a totals row, for the terminal."""
-    rows = worst_first([document_metrics(o) for o in result.outcomes])
+def summary_table(result: RunResult, errors: list[DedupError], limit: int = SUMMARY_ROWS,
+                  rows: list[dict[str, Any]] | None = None) -> Table:
+    """A compact table of the worst documents and a totals row, for the terminal (`rows`: as in build_report)."""
+    rows = worst_first(rows if rows is not None else [document_metrics(o) for o in result.outcomes])
     total = totals(rows, cluster_entries(result), error_entries(errors))
     names = display_names([r["id"] for r in rows] + [r["near_duplicate_of"] for r in rows if r["near_duplicate_of"]])
     table = Table(title="dedup report (worst first)", title_justify="left", show_footer=True, box=None,
@@ -187,7 +194,8 @@ def summary_table(result: RunResult, errors: list[DedupError], limit: int = SUMM
     return table
 
 
-def print_summary(result: RunResult, errors: list[DedupError], console: Console | None = None) -> None:
+def print_summary(result: RunResult, errors: list[DedupError], console: Console | None = None,
+                  rows: list[dict[str, Any]] | None = None) -> None:
     """Print the summary table on stderr (data stays alone on stdout)."""
     console = console or Console(stderr=True)
-    console.print(summary_table(result, errors))
+    console.print(summary_table(result, errors, rows=rows))

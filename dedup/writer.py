@@ -13,13 +13,14 @@ the provenance and reports, written last, are fsynced.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .errors import OutputError
 
@@ -33,6 +34,17 @@ def write_atomic(path: Path, data: str, *, sweep: bool = True, fsync: bool = Tru
     `sweep` first removes this target's temporary files left by a killed run;
     `fsync` flushes the file to disk before the rename (see module docstring).
     """
+    with atomic_writer(path, sweep=sweep, fsync=fsync) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, sweep: bool = True, fsync: bool = True) -> Iterator[TextIO]:
+    """A text handle whose content replaces `path` only when the block ends without an exception.
+
+    For outputs written piece by piece (the provenance of a large run), so the
+    whole text never has to be in memory.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -41,21 +53,24 @@ def write_atomic(path: Path, data: str, *, sweep: bool = True, fsync: bool = Tru
         raise OutputError("a folder stands where the output file should go", str(path), "remove or rename it")
     if sweep:
         remove_stale_temps(path.parent, path.name)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror}", str(path), "check space and permissions")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
         os.replace(tmp, path)
-    except OSError as exc:
-        try:
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
-        raise OutputError(f"cannot write: {exc.strerror}", str(path), "check space and permissions")
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write: {exc.strerror}", str(path), "check space and permissions") from exc
+        raise
 
 
 def _umask() -> int:

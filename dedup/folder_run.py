@@ -1,0 +1,277 @@
+"""`dedup clean ... -o OUTDIR` in bounded memory: documents stream through a spool on disk.
+
+The in-memory run (`pipeline.run`) holds every document and its result until
+the near-duplicate stage has decided which copies are written.  This run gives
+the same bytes (tested) while holding, per document, only what the corpus-wide
+stages need - the index:
+
+1. read: each input is read and decoded once; its documents go to a spool file
+   (`dedup.spool`) and the corpus pass counts their lines (`corpus.Observer`);
+2. clean: documents come back from the spool one by one and are cleaned (with
+   `jobs` > 1 in worker processes, a bounded window of batches in flight); the
+   worker also sketches the cleaned text for the near-duplicate stage
+   (`neardup.sketch_document`); the result goes to a second spool, the sketch
+   (shingle hashes and signature) stays in memory;
+3. near-duplicates: clusters from the sketches (and the `--index`);
+4. write: results come back from the spool in input order; copies are marked,
+   cleaned files written, provenance lines streamed to their file, and the
+   report entries gathered.
+
+What still grows with the corpus: the sketches (about 8 bytes per shingle),
+the corpus pass's line table (one entry per distinct line), and the report,
+which has one entry per document (pass `--no-report` to leave it out).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import reader
+from .clean import CleanOptions, CleanResult
+from .corpus import LearnedBoilerplate, Observer, learn_from
+from .errors import DedupError, OutputError
+from .neardup import Cluster, NearDupOptions, _Doc, cluster_sketches, sketch_document
+from .output import file_text
+from .pipeline import Outcome, RunOptions, RunResult, _clean_one, _documents_of, mark_near_duplicate
+from .spool import Spool
+from .writer import atomic_writer, guard_not_input, sweep_temps, write_atomic
+
+_BATCH = 16  # documents per worker task
+_WINDOW = 4  # tasks in flight per worker
+
+
+@dataclass
+class FolderRun:
+    """What a streamed run leaves in memory once it is written: no texts."""
+
+    errors: list[DedupError]
+    clusters: list[Cluster]
+    learned: LearnedBoilerplate | None
+    paths: list[str]
+    entries: list[dict] = field(default_factory=list)  # report entries (or metrics only), input order
+
+    def as_result(self) -> RunResult:
+        """A RunResult without outcomes, for the report builders (which take the entries separately)."""
+        return RunResult([], self.errors, self.clusters, self.learned, self.paths)
+
+
+@dataclass
+class _Meta:
+    """The per-document facts the write stage needs before the document comes back from the spool."""
+
+    doc_id: str
+    path: str
+    output_name: str
+    fmt: str
+
+
+def clean_to_folder(paths: list[str], options: RunOptions, outdir: Path, provenance_path: Path,
+                    stdin_bytes: bytes | None = None, progress: Callable[[int], None] | None = None,
+                    report: bool = True) -> FolderRun:
+    """Read, learn, clean, link and write `paths` into `outdir`; returns the errors and report entries."""
+    from .report import document_entry, document_metrics
+
+    index = _open_index(options)
+    try:
+        with Spool() as docs_spool, Spool() as results_spool:
+            metas, errors, learned = _read_all(paths, options, stdin_bytes, docs_spool)
+            sketches = _clean_all(docs_spool, options, learned, results_spool, progress)
+            clusters = cluster_sketches(sketches, options.neardup, index) if options.near_duplicates and metas else []
+            del sketches
+            run = FolderRun(errors, clusters, learned, paths)
+            entry_of = document_entry if report else document_metrics
+            _write_all(results_spool, metas, clusters, options, outdir, provenance_path, run, entry_of)
+            return run
+    finally:
+        if index is not None:
+            index.close()
+
+
+def _open_index(options: RunOptions):
+    """The persistent index, bound to the options before any work (a mismatch fails fast)."""
+    if not (options.index and options.near_duplicates):
+        return None
+    from .index import open_index
+    from .neardup import _validate, index_params
+
+    _validate(options.neardup)
+    index = open_index(options.index)
+    try:
+        index.bind(index_params(options.neardup))
+    except DedupError:
+        index.close()
+        raise
+    return index
+
+
+def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, spool: Spool
+              ) -> tuple[list[_Meta], list[DedupError], LearnedBoilerplate | None]:
+    """Read every input into the spool, counting lines for the corpus pass; errors in the order met."""
+    observer = Observer() if options.clean.boilerplate and options.learn_boilerplate else None
+    metas: list[_Meta] = []
+    errors: list[DedupError] = []
+    for spec in reader.discover(paths, options.stdin_format, options.exclude):
+        if isinstance(spec, DedupError):
+            errors.append(spec)
+            continue
+        try:
+            docs = _documents_of(spec, options, stdin_bytes, errors)
+        except DedupError as exc:
+            if exc.path is None:
+                exc.path = spec.path
+            errors.append(exc)
+            continue
+        for doc in docs:
+            if observer is not None:
+                observer.add(doc.text)
+            spool.append(doc)
+            metas.append(_Meta(doc.doc_id, doc.path, doc.output_name, doc.fmt))
+    learned = learn_from(observer, options.corpus) if observer is not None else None
+    if options.boilerplate_from is not None:
+        saved = LearnedBoilerplate.load(options.boilerplate_from)
+        learned = saved if learned is None else learned.merged_with(saved)
+    return metas, errors, learned
+
+
+def _clean_batch(batch: list[tuple[int, reader.Document]], clean: CleanOptions, learned: LearnedBoilerplate | None,
+                 neardup: NearDupOptions | None) -> list[tuple[CleanResult, _Doc | None]]:
+    """Clean and sketch a batch of documents (in a worker process when jobs > 1)."""
+    out = []
+    for pos, doc in batch:
+        result = _clean_one((doc, clean, learned))
+        sketch = sketch_document(pos, doc.doc_id, result.text, neardup) if neardup is not None else None
+        out.append((result, sketch))
+    return out
+
+
+def _batches(docs: Iterable[reader.Document]) -> Iterator[list[tuple[int, reader.Document]]]:
+    batch: list[tuple[int, reader.Document]] = []
+    for pos, doc in enumerate(docs):
+        batch.append((pos, doc))
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | None, results: Spool,
+               progress: Callable[[int], None] | None) -> list[_Doc]:
+    """Clean every spooled document in order into `results`; returns the near-duplicate sketches."""
+    neardup = options.neardup if options.near_duplicates else None
+    sketches: list[_Doc] = []
+
+    def keep(batch: list[tuple[int, reader.Document]], done: list[tuple[CleanResult, _Doc | None]]) -> None:
+        for (_, doc), (result, sketch) in zip(batch, done, strict=True):
+            results.append(Outcome(doc, result))
+            if sketch is not None:
+                sketches.append(sketch)
+        if progress:
+            progress(len(batch))
+
+    if options.jobs <= 1 or len(docs) < 2:
+        for batch in _batches(docs):
+            keep(batch, _clean_batch(batch, options.clean, learned, neardup))
+        return sketches
+    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+        pending: deque[tuple[list, Future]] = deque()
+        for batch in _batches(docs):
+            pending.append((batch, pool.submit(_clean_batch, batch, options.clean, learned, neardup)))
+            if len(pending) >= options.jobs * _WINDOW:
+                done_batch, future = pending.popleft()
+                keep(done_batch, future.result())
+        while pending:
+            done_batch, future = pending.popleft()
+            keep(done_batch, future.result())
+    return sketches
+
+
+def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], options: RunOptions, outdir: Path,
+               provenance_path: Path, run: FolderRun, entry_of: Callable[[Outcome], dict]) -> None:
+    """Mark copies, write the cleaned files and stream the provenance, as `output.write_outputs` would."""
+    copies = {m: (c.keep, c.similarity.get(m)) for c in clusters for m in c.members if m != c.keep}
+    inputs = {Path(m.path).resolve() for m in metas if m.path != "-"}
+    owner: dict[str, str] = {}
+    for m in metas:
+        owner.setdefault(m.output_name, m.path)
+    sweep_temps(outdir)
+    run.errors.extend(_collision_errors(metas, owner))
+    with contextlib.ExitStack() as stack:
+        prov_file = _provenance_sink(stack, provenance_path, inputs, run.errors)
+        group: list[Outcome] = []
+
+        def flush() -> None:
+            _write_file(group, owner[group[0].doc.output_name] == group[0].doc.path, options, outdir, inputs,
+                        run.errors)
+            for outcome in group:
+                prov_file.write(json.dumps(outcome.result.provenance.to_json(), ensure_ascii=False) + "\n")
+                run.entries.append(entry_of(outcome))
+            group.clear()
+
+        for outcome in results:
+            doc = outcome.doc
+            if doc.doc_id in copies:
+                outcome.duplicate_of, outcome.similarity = copies[doc.doc_id]
+                mark_near_duplicate(outcome, outcome.duplicate_of, outcome.similarity, options.keep_duplicates)
+            if group and (group[0].doc.output_name != doc.output_name or group[0].doc.path != doc.path):
+                flush()
+            group.append(outcome)
+        if group:
+            flush()
+
+
+class _Discard:
+    """Where the provenance goes when its file cannot be written (the error is already recorded)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _provenance_sink(stack: contextlib.ExitStack, path: Path, inputs: set[Path], errors: list[DedupError]):
+    """The provenance file's handle, or a sink that discards, with the error recorded, when it cannot be written."""
+    try:
+        guard_not_input(path, inputs)
+        return stack.enter_context(atomic_writer(path))
+    except OutputError as exc:
+        errors.append(exc)
+        return _Discard()
+
+
+def _collision_errors(metas: list[_Meta], owner: dict[str, str]) -> list[DedupError]:
+    """One error per input whose output name an earlier input already took (as `output.collision_errors`)."""
+    errors: list[DedupError] = []
+    reported: set[str] = set()
+    for m in metas:
+        if owner[m.output_name] != m.path and m.path not in reported:
+            reported.add(m.path)
+            errors.append(OutputError(f"its output {m.output_name!r} is already taken by {owner[m.output_name]}",
+                                      m.path, "pass the folder instead of the files, or rename one"))
+    return errors
+
+
+def _write_file(group: list[Outcome], owned: bool, options: RunOptions, outdir: Path, inputs: set[Path],
+                errors: list[DedupError]) -> None:
+    """Write the output file of one input's documents, as `output.write_outputs` does.
+
+    An input whose output name an earlier input took (`owned` false) writes
+    nothing; a failed write joins `errors`.  Either way its documents record
+    no output.
+    """
+    text = file_text(group, options.keep_duplicates, options.text_field) if owned else None
+    if owned and text is None:
+        return  # a near-duplicate copy, not written: its provenance already says so
+    if owned:
+        try:
+            target = outdir / group[0].doc.output_name
+            guard_not_input(target, inputs)
+            write_atomic(target, text, sweep=False, fsync=False)  # swept first; see writer.py
+            return
+        except OutputError as exc:
+            errors.append(exc)
+    for outcome in group:
+        outcome.result.provenance.output = None

@@ -1,0 +1,96 @@
+"""The streamed folder run writes exactly what the in-memory run writes.
+
+`dedup clean DIR -o OUT` streams documents through a spool (`dedup.folder_run`)
+so memory does not hold the corpus; the in-memory `pipeline.run` stays for
+`dedup report`, stdout and the Dask engine.  Both must give the same bytes:
+cleaned files, provenance and both reports, with near-duplicate copies left
+out or kept, JSONL inputs, bad inputs, a taken output name, and any `jobs`.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_jobs import write_corpus
+
+from dedup import folder_run, pipeline
+from dedup.output import PROVENANCE_NAME, write_outputs, write_provenance
+from dedup.report import HTML_NAME, JSON_NAME, build_report, report_json
+from dedup.report_html import render_html
+from dedup.spool import Spool
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _in_memory(paths: list[str], options: pipeline.RunOptions, out: Path) -> list:
+    """The in-memory run and its writers, as `dedup clean` ran before streaming."""
+    out.mkdir(parents=True, exist_ok=True)
+    result = pipeline.run(paths, options)
+    errors = list(result.errors)
+    inputs = {Path(o.doc.path).resolve() for o in result.outcomes}
+    errors += write_outputs(result, out, options.keep_duplicates, options.text_field, inputs)
+    write_provenance(result, out / PROVENANCE_NAME)
+    data = build_report(result, errors)
+    (out / JSON_NAME).write_text(report_json(data), encoding="utf-8")
+    (out / HTML_NAME).write_text(render_html(data), encoding="utf-8")
+    return errors
+
+
+def _streamed(paths: list[str], options: pipeline.RunOptions, out: Path) -> list:
+    out.mkdir(parents=True, exist_ok=True)
+    run = folder_run.clean_to_folder(paths, options, out, out / PROVENANCE_NAME)
+    data = build_report(run.as_result(), run.errors, run.entries)
+    (out / JSON_NAME).write_text(report_json(data), encoding="utf-8")
+    (out / HTML_NAME).write_text(render_html(data), encoding="utf-8")
+    return run.errors
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    root = write_corpus(tmp_path_factory.mktemp("stream") / "in")
+    rows = [{"id": i, "text": t, "lang": "en"} for i, t in enumerate(
+        ["First row.\n\nIt repeats. It repeats.\n", "Second row about a river festival and its boats.\n",
+         (root / "gen" / "original.txt").read_text(encoding="utf-8")])]
+    (root / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows) + "{broken\n", encoding="utf-8")
+    (root / "empty.txt").write_bytes(b"")
+    (root / "bad.txt").write_bytes(b"\xff\xfe\x00\xd8 not utf-16 \x00")
+    return root
+
+
+@pytest.mark.parametrize("keep_duplicates,jobs", [(False, 1), (True, 1), (False, 2)])
+def test_streamed_run_writes_the_same_bytes(corpus, tmp_path, keep_duplicates, jobs):
+    options = pipeline.RunOptions(jobs=jobs, keep_duplicates=keep_duplicates)
+    ref = _in_memory([str(corpus)], pipeline.RunOptions(keep_duplicates=keep_duplicates), tmp_path / "ref")
+    got = _streamed([str(corpus)], options, tmp_path / "got")
+    assert [str(e) for e in got] == [str(e) for e in ref]
+    assert ref  # the bad inputs are reported
+    expected, actual = _files(tmp_path / "ref"), _files(tmp_path / "got")
+    assert sorted(actual) == sorted(expected)
+    for name in expected:
+        assert actual[name] == expected[name], name
+    provenance = [json.loads(ln) for ln in (tmp_path / "got" / PROVENANCE_NAME).read_text().splitlines()]
+    assert any(p.get("duplicate_of") for p in provenance)  # the near-duplicate stage acted
+
+
+def test_a_taken_output_name_is_the_same_error(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(f"Text of folder {folder}, long enough to be an article.\n")
+    paths = [str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt")]
+    ref = _in_memory(paths, pipeline.RunOptions(), tmp_path / "ref")
+    got = _streamed(paths, pipeline.RunOptions(), tmp_path / "got")
+    assert [str(e) for e in got] == [str(e) for e in ref] and len(got) == 1 and "already taken" in str(got[0])
+    assert _files(tmp_path / "got") == _files(tmp_path / "ref")
+
+
+def test_spool_gives_back_what_went_in_in_order():
+    items = [{"n": i, "text": "é" * i} for i in range(50)] + [None, ("tuple", 1)]
+    with Spool() as spool:
+        for item in items:
+            spool.append(item)
+        assert len(spool) == len(items)
+        assert list(spool) == items
+        assert list(spool) == items  # and again
