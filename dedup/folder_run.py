@@ -74,18 +74,15 @@ def clean_to_folder(paths: list[str], options: RunOptions, outdir: Path, provena
                     stdin_bytes: bytes | None = None, progress: Callable[[int], None] | None = None,
                     report: bool = True) -> FolderRun:
     """Read, learn, clean, link and write `paths` into `outdir`; returns the errors and report entries."""
-    from .report import document_entry, document_metrics
-
     index = _open_index(options)
     try:
         with Spool() as docs_spool, Spool() as results_spool:
             metas, errors, learned = _read_all(paths, options, stdin_bytes, docs_spool)
-            sketches = _clean_all(docs_spool, options, learned, results_spool, progress)
+            sketches = _clean_all(docs_spool, options, learned, results_spool, progress, report)
             clusters = cluster_sketches(sketches, options.neardup, index) if options.near_duplicates and metas else []
             del sketches
             run = FolderRun(errors, clusters, learned, paths)
-            entry_of = document_entry if report else document_metrics
-            _write_all(results_spool, metas, clusters, options, outdir, provenance_path, run, entry_of)
+            _write_all(results_spool, metas, clusters, options, outdir, provenance_path, run, report)
             return run
     finally:
         if index is not None:
@@ -139,13 +136,15 @@ def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, 
 
 
 def _clean_batch(batch: list[tuple[int, reader.Document]], clean: CleanOptions, learned: LearnedBoilerplate | None,
-                 neardup: NearDupOptions | None) -> list[tuple[CleanResult, _Doc | None]]:
-    """Clean and sketch a batch of documents (in a worker process when jobs > 1)."""
+                 neardup: NearDupOptions | None, report: bool) -> list[tuple[CleanResult, _Doc | None, dict | None]]:
+    """Clean, sketch and draw (for the report) a batch of documents, in a worker process when jobs > 1."""
+    from .report import document_drawings
+
     out = []
     for pos, doc in batch:
         result = _clean_one((doc, clean, learned))
         sketch = sketch_document(pos, doc.doc_id, result.text, neardup) if neardup is not None else None
-        out.append((result, sketch))
+        out.append((result, sketch, document_drawings(Outcome(doc, result)) if report else None))
     return out
 
 
@@ -161,14 +160,14 @@ def _batches(docs: Iterable[reader.Document]) -> Iterator[list[tuple[int, reader
 
 
 def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | None, results: Spool,
-               progress: Callable[[int], None] | None) -> list[_Doc]:
+               progress: Callable[[int], None] | None, report: bool) -> list[_Doc]:
     """Clean every spooled document in order into `results`; returns the near-duplicate sketches."""
     neardup = options.neardup if options.near_duplicates else None
     sketches: list[_Doc] = []
 
-    def keep(batch: list[tuple[int, reader.Document]], done: list[tuple[CleanResult, _Doc | None]]) -> None:
-        for (_, doc), (result, sketch) in zip(batch, done, strict=True):
-            results.append(Outcome(doc, result))
+    def keep(batch: list[tuple[int, reader.Document]], done: list) -> None:
+        for (_, doc), (result, sketch, drawn) in zip(batch, done, strict=True):
+            results.append((Outcome(doc, result), drawn))
             if sketch is not None:
                 sketches.append(sketch)
         if progress:
@@ -176,12 +175,12 @@ def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | N
 
     if options.jobs <= 1 or len(docs) < 2:
         for batch in _batches(docs):
-            keep(batch, _clean_batch(batch, options.clean, learned, neardup))
+            keep(batch, _clean_batch(batch, options.clean, learned, neardup, report))
         return sketches
     with ProcessPoolExecutor(max_workers=options.jobs) as pool:
         pending: deque[tuple[list, Future]] = deque()
         for batch in _batches(docs):
-            pending.append((batch, pool.submit(_clean_batch, batch, options.clean, learned, neardup)))
+            pending.append((batch, pool.submit(_clean_batch, batch, options.clean, learned, neardup, report)))
             if len(pending) >= options.jobs * _WINDOW:
                 done_batch, future = pending.popleft()
                 keep(done_batch, future.result())
@@ -192,8 +191,15 @@ def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | N
 
 
 def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], options: RunOptions, outdir: Path,
-               provenance_path: Path, run: FolderRun, entry_of: Callable[[Outcome], dict]) -> None:
-    """Mark copies, write the cleaned files and stream the provenance, as `output.write_outputs` would."""
+               provenance_path: Path, run: FolderRun, report: bool) -> None:
+    """Mark copies, write the cleaned files, stream the provenance and gather the report entries.
+
+    Files and provenance come out as `output.write_outputs` and
+    `output.write_provenance` write them; the entries are `report.document_entry`
+    (or only `report.document_metrics` without a report).
+    """
+    from .report import document_entry, document_metrics
+
     copies = {m: (c.keep, c.similarity.get(m)) for c in clusters for m in c.members if m != c.keep}
     inputs = {Path(m.path).resolve() for m in metas if m.path != "-"}
     owner: dict[str, str] = {}
@@ -204,16 +210,18 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
     with contextlib.ExitStack() as stack:
         prov_file = _provenance_sink(stack, provenance_path, inputs, run.errors)
         group: list[Outcome] = []
+        drawings: list[dict | None] = []
 
         def flush() -> None:
             _write_file(group, owner[group[0].doc.output_name] == group[0].doc.path, options, outdir, inputs,
                         run.errors)
-            for outcome in group:
+            for outcome, drawn in zip(group, drawings, strict=True):
                 prov_file.write(json.dumps(outcome.result.provenance.to_json(), ensure_ascii=False) + "\n")
-                run.entries.append(entry_of(outcome))
+                run.entries.append(document_entry(outcome, drawn) if report else document_metrics(outcome))
             group.clear()
+            drawings.clear()
 
-        for outcome in results:
+        for outcome, drawn in results:
             doc = outcome.doc
             if doc.doc_id in copies:
                 outcome.duplicate_of, outcome.similarity = copies[doc.doc_id]
@@ -221,6 +229,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
             if group and (group[0].doc.output_name != doc.output_name or group[0].doc.path != doc.path):
                 flush()
             group.append(outcome)
+            drawings.append(drawn)
         if group:
             flush()
 

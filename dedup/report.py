@@ -77,12 +77,25 @@ def worst_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["removed_share"], -r["removed_chars"], r["id"]))
 
 
-def document_entry(outcome: Outcome) -> dict[str, Any]:
-    """Metrics plus the repeated sections and the self-similarity plot of one document."""
+def document_entry(outcome: Outcome, drawn: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Metrics plus the repeated sections and the self-similarity plot of one document.
+
+    `drawn` is `document_drawings` of the outcome made earlier (in the worker
+    that cleaned it); it is used unless the document has since been marked as
+    a near-duplicate copy, which may replace its actions.
+    """
     entry = document_metrics(outcome)
-    entry["sections"] = repeated_sections(outcome.doc.text, outcome.result.provenance.actions)
-    entry["self_similarity"] = self_similarity(outcome.doc.text)
+    if drawn is None or outcome.duplicate_of:
+        drawn = document_drawings(outcome)
+    entry["sections"] = drawn["sections"]
+    entry["self_similarity"] = drawn["self_similarity"]
     return entry
+
+
+def document_drawings(outcome: Outcome) -> dict[str, Any]:
+    """The costly, text-bound parts of a report entry: repeated sections and the self-similarity plot."""
+    return {"sections": repeated_sections(outcome.doc.text, outcome.result.provenance.actions),
+            "self_similarity": self_similarity(outcome.doc.text)}
 
 
 def cluster_entries(result: RunResult) -> list[dict[str, Any]]:
