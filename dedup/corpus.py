@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import regex
+import xxhash
 from rapidfuzz import fuzz
 
 from . import bands, minhash, textnorm
@@ -118,33 +119,54 @@ class LearnedBoilerplate:
         return cls(entries, data.get("documents", 0))
 
 
+_REGION_BIT = {"head": 1 << 32, "body": 1 << 64, "foot": 1 << 96}
+_FIELD = (1 << 32) - 1
+
+
 class Observer:
     """What the corpus pass gathers, one document at a time (so a folder run need not hold them all).
 
-    Per line key: in how many documents it stands, in which region, and one
-    sample text.  Only these tables grow with the corpus (one entry per
-    distinct line), not the documents.
+    Per line key: in how many documents it stands and in which region, packed
+    into one integer under the key's 64-bit hash; and, once a key is seen in a
+    second document, a sample text.  A line seen once - most lines - costs one
+    dictionary entry of two integers, not its text.
     """
 
     def __init__(self) -> None:
-        self.counts: Counter = Counter()
-        self.where: dict[str, Counter] = defaultdict(Counter)
-        self.sample: dict[str, str] = {}
+        self.stats: dict[int, int] = {}  # xxh64(key) -> docs | head << 32 | body << 64 | foot << 96
+        self.sample: dict[int, str] = {}  # xxh64(key) -> the line, for keys in two documents or more
         self.documents = 0
 
     def add(self, text: str) -> None:
         """Count the distinct lines of one document."""
         self.documents += 1
         lines = [ln for ln in text.splitlines() if ln.strip()]
-        seen: dict[str, str] = {}
+        seen: set[str] = set()
+        stats, sample = self.stats, self.sample
         for ln, region in zip(lines, regions(lines), strict=True):
             k = line_key(ln)
-            if k and k not in seen:
-                seen[k] = region
-                self.sample.setdefault(k, ln.strip())
-        self.counts.update(seen.keys())
-        for k, region in seen.items():
-            self.where[k][region] += 1
+            if not k or k in seen:
+                continue
+            seen.add(k)
+            h = xxhash.xxh64_intdigest(k.encode("utf-8"))
+            before = stats.get(h, 0)
+            stats[h] = before + 1 + _REGION_BIT[region]
+            if before & _FIELD == 1:
+                sample[h] = ln.strip()
+
+    def recurring(self) -> tuple[Counter, dict[str, Counter], dict[str, str]]:
+        """(documents per key, regions per key, sample per key) of the keys in two documents or more."""
+        counts: Counter = Counter()
+        where: dict[str, Counter] = defaultdict(Counter)
+        samples: dict[str, str] = {}
+        for h, text in self.sample.items():
+            packed, k = self.stats[h], line_key(text)
+            counts[k] = packed & _FIELD
+            for region, bit in _REGION_BIT.items():
+                if (packed // bit) & _FIELD:
+                    where[k][region] = (packed // bit) & _FIELD
+            samples[k] = text
+        return counts, where, samples
 
 
 def _fold_variants(counts: Counter, options: CorpusOptions) -> dict[str, str]:
@@ -191,12 +213,12 @@ def learn_from(observer: Observer, options: CorpusOptions | None = None) -> Lear
     n = observer.documents
     if n < options.min_docs:
         return LearnedBoilerplate({}, n)
-    counts, where, sample = observer.counts, observer.where, observer.sample
+    counts, where, sample = observer.recurring()
     variants = _fold_variants(counts, options)
     for k, r in variants.items():
         counts[r] += counts[k]
         where[r].update(where[k])
-    need = max(options.min_docs, math.ceil(options.min_share * n))
+    need = max(2, options.min_docs, math.ceil(options.min_share * n))  # a line on one page never recurs
     entries: dict[str, Entry] = {}
     for k, c in counts.items():
         if c < need or k in variants:

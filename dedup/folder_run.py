@@ -17,13 +17,16 @@ stages need - the index:
    cleaned files written, provenance lines streamed to their file, and the
    report entries gathered.
 
-What still grows with the corpus: the sketches (about 8 bytes per shingle),
-the corpus pass's line table (one entry per distinct line), and the report,
+What still grows with the corpus is the index: the signatures (8 bytes per
+permutation per document; the shingle hashes wait in a spool and are read
+back for candidate pairs only), the corpus pass's line table (two integers
+per distinct line, text only for lines on two pages or more), and the report,
 which has one entry per document (pass `--no-report` to leave it out).
 """
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -76,9 +79,9 @@ def clean_to_folder(paths: list[str], options: RunOptions, outdir: Path, provena
     """Read, learn, clean, link and write `paths` into `outdir`; returns the errors and report entries."""
     index = _open_index(options)
     try:
-        with Spool() as docs_spool, Spool() as results_spool:
+        with Spool() as docs_spool, Spool() as results_spool, Spool() as shingles_spool:
             metas, errors, learned = _read_all(paths, options, stdin_bytes, docs_spool)
-            sketches = _clean_all(docs_spool, options, learned, results_spool, progress, report)
+            sketches = _clean_all(docs_spool, options, learned, results_spool, shingles_spool, progress, report)
             clusters = cluster_sketches(sketches, options.neardup, index) if options.near_duplicates and metas else []
             del sketches
             run = FolderRun(errors, clusters, learned, paths)
@@ -160,8 +163,12 @@ def _batches(docs: Iterable[reader.Document]) -> Iterator[list[tuple[int, reader
 
 
 def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | None, results: Spool,
-               progress: Callable[[int], None] | None, report: bool) -> list[_Doc]:
-    """Clean every spooled document in order into `results`; returns the near-duplicate sketches."""
+               shingles: Spool, progress: Callable[[int], None] | None, report: bool) -> list[_Doc]:
+    """Clean every spooled document in order into `results`; returns the near-duplicate sketches.
+
+    A sketch keeps its signature in memory; its shingle hashes (several times
+    larger) go to the `shingles` spool, read back only for candidate pairs.
+    """
     neardup = options.neardup if options.near_duplicates else None
     sketches: list[_Doc] = []
 
@@ -169,6 +176,8 @@ def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | N
         for (_, doc), (result, sketch, drawn) in zip(batch, done, strict=True):
             results.append((Outcome(doc, result), drawn))
             if sketch is not None:
+                shingles.append(sketch.hashes)
+                sketch.hashes, sketch.load = None, functools.partial(shingles.get, len(shingles) - 1)
                 sketches.append(sketch)
         if progress:
             progress(len(batch))

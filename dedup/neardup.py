@@ -36,6 +36,7 @@ Documents whose text yields no shingle are never clustered nor indexed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,8 +81,13 @@ class _Doc:
     order: object
     pos: int
     tier: int
-    hashes: np.ndarray
+    hashes: np.ndarray | None  # None while they wait on disk (see `load`)
     signature: np.ndarray = field(repr=False)
+    load: Callable[[], np.ndarray] | None = field(default=None, repr=False, compare=False)
+
+    def shingles(self) -> np.ndarray:
+        """The sorted unique shingle hashes, from memory or from where `load` reads them."""
+        return self.hashes if self.hashes is not None else self.load()
 
 
 def candidate_threshold(opts: NearDupOptions) -> float:
@@ -236,7 +242,8 @@ def _clusters(groups: list[list[str]], by_id: dict[str, _Doc], opts: NearDupOpti
             continue
         members = sorted((by_id[i] for i in group), key=lambda d: rank(d, opts.keep))
         keep = members[0]
-        sims = {d.doc_id: 1.0 if d is keep else round(similarity(keep.hashes, d.hashes, opts.min_size_ratio), 4)
+        kept = keep.shingles()
+        sims = {d.doc_id: 1.0 if d is keep else round(similarity(kept, d.shingles(), opts.min_size_ratio), 4)
                 for d in members}
         first = min(d.pos for d in members if d.tier == 1)
         out.append(((first, keep.doc_id), Cluster(keep.doc_id, [d.doc_id for d in members], sims)))
@@ -270,11 +277,23 @@ def cluster_sketches(new: list[_Doc], options: NearDupOptions | None = None, ind
     pairs, stored = _candidates(new, opts, index)
     by_id = {**stored, **{d.doc_id: d for d in new}}
     links = _UnionFind()
+    loaded: dict[str, np.ndarray] = {}  # the shingles of documents in candidate pairs (few), read once
+
+    def shingles(doc_id: str) -> np.ndarray:
+        if doc_id not in loaded:
+            loaded[doc_id] = by_id[doc_id].shingles()
+        return loaded[doc_id]
+
     for a, b in sorted(pairs):
-        if a in by_id and b in by_id and similarity(by_id[a].hashes, by_id[b].hashes,
-                                                    opts.min_size_ratio) >= opts.threshold:
+        if a in by_id and b in by_id and similarity(shingles(a), shingles(b), opts.min_size_ratio) >= opts.threshold:
             links.union(a, b)
+    loaded.clear()
     clusters = _clusters(links.groups(), by_id, opts)
     if index is not None:
-        index.add([StoredDoc(d.doc_id, d.chars, d.order, d.signature, d.hashes) for d in new])
+        for start in range(0, len(new), _INDEX_CHUNK):
+            index.add([StoredDoc(d.doc_id, d.chars, d.order, d.signature, d.shingles())
+                       for d in new[start:start + _INDEX_CHUNK]])
     return clusters
+
+
+_INDEX_CHUNK = 1000  # documents whose shingles are read back at once to be stored in the index

@@ -18,7 +18,7 @@ from .errors import OutputError
 
 
 class Spool:
-    """Append pickled objects; iterate them back in the order they were appended."""
+    """Append pickled objects; iterate them back in the order they were appended, or get one by number."""
 
     def __init__(self) -> None:
         try:
@@ -27,6 +27,8 @@ class Spool:
             raise OutputError(f"cannot create the spool file: {exc.strerror}", tempfile.gettempdir(),
                               "free space in the temporary folder or set TMPDIR") from exc
         self._sizes: list[int] = []
+        self._starts: list[int] = []
+        self._end = 0
 
     def append(self, obj: Any) -> None:
         """Write one object at the end of the spool."""
@@ -38,6 +40,8 @@ class Spool:
             raise OutputError(f"cannot write the spool file: {exc.strerror}", tempfile.gettempdir(),
                               "free space in the temporary folder or set TMPDIR") from exc
         self._sizes.append(len(data))
+        self._starts.append(self._end)
+        self._end += len(data)
 
     def __len__(self) -> int:
         return len(self._sizes)
@@ -48,6 +52,12 @@ class Spool:
         self._file.seek(0)
         for size in self._sizes:
             yield pickle.loads(self._file.read(size))
+
+    def get(self, number: int) -> Any:
+        """The object appended `number`-th (0-based)."""
+        self._file.flush()
+        self._file.seek(self._starts[number])
+        return pickle.loads(self._file.read(self._sizes[number]))
 
     def close(self) -> None:
         self._file.close()
