@@ -20,6 +20,7 @@ from .neardup import NearDupOptions
 from .output import PROVENANCE_NAME, document_texts, write_outputs, write_provenance
 from .pipeline import RunOptions, RunResult, run
 from .segment import DEFAULT_MARKERS
+from .writer import file_ids
 
 
 def shared_options(func):
@@ -139,7 +140,7 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, no_
         if provenance_path:
             _guarded(errors, write_provenance, result, provenance_path)
     else:
-        inputs = {Path(o.doc.path).resolve() for o in result.outcomes if o.doc.path != "-"}
+        inputs = file_ids(o.doc.path for o in result.outcomes if o.doc.path != "-")
         errors += write_outputs(result, outdir, keep_duplicates, options.text_field, inputs)
         _guarded(errors, write_provenance, result, provenance_path or outdir / PROVENANCE_NAME)
         if not no_report:

@@ -42,7 +42,7 @@ from .neardup import Cluster, NearDupOptions, _Doc, cluster_sketches, sketch_doc
 from .output import file_text
 from .pipeline import Outcome, RunOptions, RunResult, _clean_one, _documents_of, mark_near_duplicate
 from .spool import Spool
-from .writer import atomic_writer, guard_not_input, sweep_temps, write_atomic
+from .writer import atomic_writer, file_ids, guard_not_input, sweep_temps, write_atomic
 
 _BATCH = 16  # documents per worker task
 _WINDOW = 4  # tasks in flight per worker
@@ -210,7 +210,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
     from .report import document_entry, document_metrics
 
     copies = {m: (c.keep, c.similarity.get(m)) for c in clusters for m in c.members if m != c.keep}
-    inputs = {Path(m.path).resolve() for m in metas if m.path != "-"}
+    inputs = file_ids(m.path for m in metas if m.path != "-")
     owner: dict[str, str] = {}
     for m in metas:
         owner.setdefault(m.output_name, m.path)
@@ -226,7 +226,8 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
                         run.errors)
             for outcome, drawn in zip(group, drawings, strict=True):
                 prov_file.write(json.dumps(outcome.result.provenance.to_json(), ensure_ascii=False) + "\n")
-                run.entries.append(document_entry(outcome, drawn) if report else document_metrics(outcome))
+                run.entries.append(document_entry(outcome, drawn if _actions_kept(outcome, options) else None)
+                                   if report else document_metrics(outcome))
             group.clear()
             drawings.clear()
 
@@ -243,6 +244,11 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
             flush()
 
 
+def _actions_kept(outcome: Outcome, options: RunOptions) -> bool:
+    """Whether the actions are still those the worker drew (a copy left unwritten gets one action instead)."""
+    return not outcome.duplicate_of or options.keep_duplicates
+
+
 class _Discard:
     """Where the provenance goes when its file cannot be written (the error is already recorded)."""
 
@@ -250,7 +256,7 @@ class _Discard:
         return len(text)
 
 
-def _provenance_sink(stack: contextlib.ExitStack, path: Path, inputs: set[Path], errors: list[DedupError]):
+def _provenance_sink(stack: contextlib.ExitStack, path: Path, inputs: set[tuple[int, int]], errors: list[DedupError]):
     """The provenance file's handle, or a sink that discards, with the error recorded, when it cannot be written."""
     try:
         guard_not_input(path, inputs)
@@ -272,7 +278,7 @@ def _collision_errors(metas: list[_Meta], owner: dict[str, str]) -> list[DedupEr
     return errors
 
 
-def _write_file(group: list[Outcome], owned: bool, options: RunOptions, outdir: Path, inputs: set[Path],
+def _write_file(group: list[Outcome], owned: bool, options: RunOptions, outdir: Path, inputs: set[tuple[int, int]],
                 errors: list[DedupError]) -> None:
     """Write the output file of one input's documents, as `output.write_outputs` does.
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import DedupError, OutputError
 from .pipeline import Outcome, RunResult
-from .writer import guard_not_input, jsonl_text, sweep_temps, write_atomic
+from .writer import file_ids, guard_not_input, jsonl_text, sweep_temps, write_atomic
 
 PROVENANCE_NAME = "dedup-provenance.jsonl"
 
@@ -81,7 +81,7 @@ def collision_errors(result: RunResult) -> list[DedupError]:
 
 
 def write_outputs(result: RunResult, outdir: Path, keep_duplicates: bool, text_field: str,
-                  input_paths: set[Path]) -> list[DedupError]:
+                  input_paths: set[tuple[int, int]]) -> list[DedupError]:
     """Write every cleaned document under `outdir`; returns the write errors.
 
     Temporary files an interrupted earlier run left under `outdir` are removed first.
@@ -112,6 +112,6 @@ def provenance_text(result: RunResult) -> str:
 
 def write_provenance(result: RunResult, path: Path) -> None:
     """Write the provenance file atomically; refuses to overwrite an input."""
-    inputs = {Path(o.doc.path).resolve() for o in result.outcomes if o.doc.path != "-"}
+    inputs = file_ids(o.doc.path for o in result.outcomes if o.doc.path != "-")
     guard_not_input(path, inputs)
     write_atomic(path, provenance_text(result))

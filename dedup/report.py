@@ -81,11 +81,11 @@ def document_entry(outcome: Outcome, drawn: dict[str, Any] | None = None) -> dic
     """Metrics plus the repeated sections and the self-similarity plot of one document.
 
     `drawn` is `document_drawings` of the outcome made earlier (in the worker
-    that cleaned it); it is used unless the document has since been marked as
-    a near-duplicate copy, which may replace its actions.
+    that cleaned it), passed only while the outcome's actions are still the
+    ones drawn (marking a copy as not written replaces them).
     """
     entry = document_metrics(outcome)
-    if drawn is None or outcome.duplicate_of:
+    if drawn is None:
         drawn = document_drawings(outcome)
     entry["sections"] = drawn["sections"]
     entry["self_similarity"] = drawn["self_similarity"]

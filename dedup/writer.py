@@ -124,7 +124,27 @@ def jsonl_text(rows: Iterable[dict[str, Any]]) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
-def guard_not_input(target: Path, inputs: set[Path]) -> None:
-    """Refuse to write over an input file."""
-    if target.resolve() in inputs:
+def file_ids(paths: Iterable[str]) -> set[tuple[int, int]]:
+    """(device, inode) of each existing path (symlinks followed): what `guard_not_input` compares.
+
+    One stat per file, where resolving a path costs one per folder of it; and
+    a hard link to an input is caught too.
+    """
+    ids = set()
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        ids.add((st.st_dev, st.st_ino))
+    return ids
+
+
+def guard_not_input(target: Path, inputs: set[tuple[int, int]]) -> None:
+    """Refuse to write over an input file (`inputs` from `file_ids`)."""
+    try:
+        st = os.stat(target)
+    except OSError:
+        return  # nothing there yet (or unreadable: the write itself will say so)
+    if (st.st_dev, st.st_ino) in inputs:
         raise OutputError("the output would overwrite an input file", str(target), "choose another -o folder")

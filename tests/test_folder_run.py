@@ -19,6 +19,7 @@ from dedup.output import PROVENANCE_NAME, write_outputs, write_provenance
 from dedup.report import HTML_NAME, JSON_NAME, build_report, report_json
 from dedup.report_html import render_html
 from dedup.spool import Spool
+from dedup.writer import file_ids
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -30,7 +31,7 @@ def _in_memory(paths: list[str], options: pipeline.RunOptions, out: Path) -> lis
     out.mkdir(parents=True, exist_ok=True)
     result = pipeline.run(paths, options)
     errors = list(result.errors)
-    inputs = {Path(o.doc.path).resolve() for o in result.outcomes}
+    inputs = file_ids(o.doc.path for o in result.outcomes)
     errors += write_outputs(result, out, options.keep_duplicates, options.text_field, inputs)
     write_provenance(result, out / PROVENANCE_NAME)
     data = build_report(result, errors)
