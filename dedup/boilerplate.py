@@ -89,23 +89,28 @@ class Document:
     site_names: set[str] = field(default_factory=set)
     joins: set[int] = field(default_factory=set)
     learned: object | None = None  # corpus boilerplate (see corpus.py)
+    _alive: list[Line] | None = field(default=None, repr=False)  # cache of alive(), reset by every removal
 
     def drop_line(self, line: Line, rule: str) -> None:
         """Remove the whole line, in the name of `rule`."""
         if line.index not in self.removed or not self._whole(line):
             self.removed[line.index] = [Removal(line.start, line.end, rule, line.number)]
+            self._alive = None
 
     def drop_span(self, line: Line, start: int, end: int, rule: str) -> None:
         """Remove part of a line (a suffix, a prefix run), in the name of `rule`."""
         if not self._whole(line):
             self.removed.setdefault(line.index, []).append(Removal(start, end, rule, line.number))
+            self._alive = None
 
     def _whole(self, line: Line) -> bool:
         return any(r.start <= line.start and r.end >= line.end for r in self.removed.get(line.index, []))
 
     def alive(self) -> list[Line]:
-        """Non-blank lines no rule has removed whole."""
-        return [ln for ln in self.lines if ln.kind != "blank" and not self._whole(ln)]
+        """Non-blank lines no rule has removed whole (a fresh list; computed once per state of `removed`)."""
+        if self._alive is None:
+            self._alive = [ln for ln in self.lines if ln.kind != "blank" and not self._whole(ln)]
+        return list(self._alive)
 
     def effective(self, line: Line) -> tuple[int, str]:
         """A line's text up to the first removed span (rules strip suffixes only)."""

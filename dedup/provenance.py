@@ -143,9 +143,10 @@ def line_span(line_starts: list[int], start: int, end: int) -> tuple[int, int]:
 def line_starts_of(text: str) -> list[int]:
     """Offsets at which each line of `text` starts (line 1 starts at 0)."""
     starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            starts.append(i + 1)
+    find, at = text.find, text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
     return starts
 
 
