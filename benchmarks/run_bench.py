@@ -6,7 +6,8 @@ end-to-end `dedup clean` (wall time, MB/s, peak RSS of the child process) with
 to the local output), and the near-duplicate stage on the cleaned texts for
 every method of neardup_methods.py, each scored by pairwise precision/recall
 against the labels.  Usage: ``python benchmarks/run_bench.py CORPUS
-[--bench-python /work/bench-venv/bin/python] [--results benchmarks/RESULTS.md]``.
+[--bench-python /work/bench-venv/bin/python] [--results benchmarks/RESULTS.md] [--scale BIGGER_CORPUS]``.
+With ``--scale``, also the peak memory of ``--jobs 2`` runs on each corpus, to show how it grows.
 """
 from __future__ import annotations
 
@@ -140,8 +141,21 @@ def neardup_stage(docs: Path, ref: Path, work: Path, truth: set, bench_python: s
     return rows
 
 
+def memory_scaling(corpora: list[Path], work: Path) -> list[dict]:
+    """Peak RSS of `dedup clean --jobs 2` (with and without reports) on corpora of growing size."""
+    rows = []
+    for corpus in corpora:
+        docs = corpus / "docs"
+        n = sum(1 for _ in docs.glob("*.txt"))
+        mib = sum(p.stat().st_size for p in docs.glob("*.txt")) / 2**20
+        for label, extra in (("with reports", ()), ("--no-report", ("--no-report",))):
+            wall, rss = clean_run(docs, work / f"scale-{n}-{len(extra)}", "--jobs", "2", *extra)
+            rows.append({"docs": n, "mib": mib, "run": label, "seconds": wall, "rss": rss})
+    return rows
+
+
 def render(corpus: Path, labels: dict, size: int, floor_s: float, e2e: list[dict], nd: list[dict],
-           e2e_scores: tuple, profile: str) -> str:
+           e2e_scores: tuple, profile: str, scaling: list[dict]) -> str:
     """RESULTS.md text: machine, tables, ratios, profile summary."""
     base = e2e[0]["seconds"]
     ours = next(r for r in nd if r["method"] == "ours")
@@ -169,6 +183,16 @@ def render(corpus: Path, labels: dict, size: int, floor_s: float, e2e: list[dict
         else:
             lines.append(f"| {r['method']} | {r['seconds']:.2f} | {r['seconds'] / ours['seconds']:.1f}x | "
                          f"{r['p']:.3f} | {r['r']:.3f} | {r['f1']:.3f} |")
+    if scaling:
+        lines += ["", "## Memory against corpus size (`dedup clean --jobs 2 --keep-duplicates`)", "",
+                  "| documents | MiB of text | run | wall s | peak RSS MiB (largest process) |", "|---|---|---|---|---|"]
+        lines += [f"| {r['docs']} | {r['mib']:.1f} | {r['run']} | {r['seconds']:.1f} | {r['rss']:.0f} |"
+                  for r in scaling]
+        for label in ("with reports", "--no-report"):
+            pts = [r for r in scaling if r["run"] == label]
+            if len(pts) >= 2:
+                growth = (pts[-1]["rss"] - pts[0]["rss"]) * 1024 / (pts[-1]["docs"] - pts[0]["docs"])
+                lines.append(f"\nGrowth {label}: {growth:.1f} KiB of peak RSS per extra document.")
     lines += ["", "## Profile of the per-document run (pyinstrument, self time per function)", "", "```",
               profile.strip(), "```", ""]
     return "\n".join(lines)
@@ -180,6 +204,8 @@ def main() -> None:
     ap.add_argument("--bench-python", default="/work/bench-venv/bin/python")
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--profile-docs", type=int, default=300, help="documents profiled in-process")
+    ap.add_argument("--scale", type=Path, action="append", default=[],
+                    help="a larger make_corpus.py corpus for the memory table (repeatable)")
     args = ap.parse_args()
     docs, labels = args.corpus / "docs", json.loads((args.corpus / "labels.json").read_text(encoding="utf-8"))
     work = Path(tempfile.mkdtemp(prefix="dedup-bench-"))
@@ -193,8 +219,9 @@ def main() -> None:
         (sub / p.name).write_bytes(p.read_bytes())
     prof = subprocess.run([sys.executable, str(HERE / "profile_run.py"), str(sub), "--top", "15"],
                           capture_output=True, text=True).stdout
+    scaling = memory_scaling([args.corpus, *args.scale], work) if args.scale else []
     text = render(args.corpus, labels, size, floor_s, e2e, nd, scores(provenance_pairs(ref), truth),
-                  f"{args.profile_docs} documents\n{prof}")
+                  f"{args.profile_docs} documents\n{prof}", scaling)
     args.results.write_text(text, encoding="utf-8")
     print(text)
 
