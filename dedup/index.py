@@ -35,7 +35,7 @@ import xxhash
 from dedup import minhash
 from dedup.errors import IndexError_
 
-FORMAT = 1
+FORMAT = 2  # 2: word hashes by `minhash.word_values` (an index of format 1 is refused with a hint)
 BATCH = 500  # documents per transaction
 _I = TypeVar("_I", bound="Index")
 

@@ -49,7 +49,7 @@ def text_hashes(text: str, char_ngram: int, word_ngram: int, seed: int) -> np.nd
     """
     if textnorm.is_space_separated(text):
         words = textnorm.words(text)
-        values = np.array([xxhash.xxh64_intdigest(w.encode("utf-8"), seed=seed) for w in words], dtype=np.uint64)
+        values = word_values(words, seed)
         size = word_ngram
     else:
         k = textnorm.key(text)
@@ -140,24 +140,57 @@ _PAIR = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64
 
 def _word_grams(texts: list[str], seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Word and word-pair hashes of texts, and the text each belongs to."""
-    cache: dict[str, int] = {}
-    values: list[int] = []
+    every: list[str] = []
     counts: list[int] = []
     for text in texts:
         ws = textnorm.words(text)
         counts.append(len(ws))
-        for w in ws:
-            h = cache.get(w)
-            if h is None:
-                h = cache[w] = xxhash.xxh64_intdigest(w.encode("utf-8"), seed=seed)
-            values.append(h)
-    uni = np.array(values, dtype=np.uint64)
+        every.extend(ws)
+    uni = word_values(every, seed)
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
     same = owner[1:] == owner[:-1] if uni.shape[0] > 1 else np.zeros(0, dtype=bool)
     a, b, c = _PAIR
     with np.errstate(over="ignore"):
         pairs = _fmix64(uni[:-1] * a + uni[1:] * b + c)[same] if uni.shape[0] > 1 else uni[:0]
     return np.concatenate([_fmix64(uni), pairs]), np.concatenate([owner, owner[:-1][same] if same.size else owner[:0]])
+
+
+@functools.lru_cache(maxsize=16)
+def _word_base(seed: int) -> tuple[int, int, int]:
+    """The odd multiplier of word hashes for a seed, its inverse modulo 2**64, and the code point offset."""
+    base = xxhash.xxh64_intdigest(b"word-base", seed=seed) | 1
+    return base, pow(base, -1, 1 << 64), xxhash.xxh64_intdigest(b"word-offset", seed=seed)
+
+
+def word_values(words: list[str], seed: int) -> np.ndarray:
+    """One uint64 value per word: a seeded polynomial over its code points, all words in one numpy pass.
+
+    value(w) = mix(sum((c_j + K) * B**j)) over the word's code points c_j
+    (B odd and K from the seed).  The
+    words are joined by NUL (never part of a word), the terms of every code
+    point are summed per word with one `reduceat`, and each word's sum is
+    shifted back to start at B**0 by the inverse power of its offset; a word's
+    value so depends on the word alone, not on its neighbours.
+    """
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    base, inverse, offset = _word_base(seed)
+    points = np.frombuffer(("\x00".join(words) + "\x00").encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    starts = np.zeros(len(words), dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words))[:-1] + 1, out=starts[1:])
+    with np.errstate(over="ignore"):
+        powers = np.empty(points.shape[0], dtype=np.uint64)
+        powers[0] = 1
+        powers[1:] = np.uint64(base)
+        np.multiply.accumulate(powers, out=powers)
+        terms = (points + np.uint64(offset)) * powers
+        terms[points == 0] = 0  # the separators
+        sums = np.add.reduceat(terms, starts)
+        back = np.empty(points.shape[0], dtype=np.uint64)
+        back[0] = 1
+        back[1:] = np.uint64(inverse)
+        np.multiply.accumulate(back, out=back)
+        return _fmix64(sums * back[starts])
 
 
 def grouped_signatures(hashes: np.ndarray, counts: np.ndarray, perms: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""LSH banding: datasketch's parameters, candidate pairs equal to brute force, the band table."""
+"""LSH banding and the vectorised hashing that feeds it: datasketch's parameters, pairs equal to brute force."""
 from __future__ import annotations
 
 import itertools
@@ -91,3 +91,13 @@ def test_sentence_hashes_of_a_batch_equal_one_by_one():
         assert n[0] == counts[i]
         assert sorted(alone.tolist()) == sorted(hashes[offsets[i]:offsets[i + 1]].tolist())
     assert counts[3] == 0 and counts[0] > 0 and counts[1] == 1  # empty: nothing; short key: the whole key
+
+
+def test_word_values_depend_on_the_word_and_seed_only():
+    words = ["the", "cat", "the", "naïve", "東京", "a", "x" * 300]
+    values = minhash.word_values(words, 1)
+    assert values[0] == values[2] and len(set(values.tolist())) == len(set(words))
+    alone = np.array([minhash.word_values([w], 1)[0] for w in words], dtype=np.uint64)
+    assert (alone == values).all()  # a word's value does not depend on its neighbours
+    assert (minhash.word_values(words, 2) != values).all()
+    assert minhash.word_values([], 1).size == 0
