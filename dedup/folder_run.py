@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import reader
-from .clean import CleanOptions, CleanResult
+from .clean import CleanOptions
 from .corpus import LearnedBoilerplate, Observer, learn_from
 from .errors import DedupError, OutputError
 from .neardup import Cluster, NearDupOptions, _Doc, cluster_sketches, sketch_document
@@ -138,16 +139,35 @@ def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, 
     return metas, errors, learned
 
 
+@dataclass
+class _Finished:
+    """One cleaned document as the write stage needs it.
+
+    `outcome` stays pickled: a document that is neither a near-duplicate copy
+    nor a JSONL row is written from the strings prepared by the worker (its
+    provenance line and report entry), without unpickling anything.
+    """
+
+    outcome: bytes  # pickled Outcome
+    text: str  # the cleaned text
+    provenance: str  # the provenance JSON line, as it stands before copies are marked
+    entry: dict  # report.document_entry (or document_metrics without a report), same caveat
+
+
 def _clean_batch(batch: list[tuple[int, reader.Document]], clean: CleanOptions, learned: LearnedBoilerplate | None,
-                 neardup: NearDupOptions | None, report: bool) -> list[tuple[CleanResult, _Doc | None, dict | None]]:
-    """Clean, sketch and draw (for the report) a batch of documents, in a worker process when jobs > 1."""
-    from .report import document_drawings
+                 neardup: NearDupOptions | None, report: bool) -> list[tuple[_Finished, _Doc | None]]:
+    """Clean, sketch and prepare the outputs of a batch of documents, in a worker process when jobs > 1."""
+    from .report import document_entry, document_metrics
 
     out = []
     for pos, doc in batch:
         result = _clean_one((doc, clean, learned))
         sketch = sketch_document(pos, doc.doc_id, result.text, neardup) if neardup is not None else None
-        out.append((result, sketch, document_drawings(Outcome(doc, result)) if report else None))
+        outcome = Outcome(doc, result)
+        entry = document_entry(outcome) if report else document_metrics(outcome)
+        line = json.dumps(result.provenance.to_json(), ensure_ascii=False) + "\n"
+        out.append((_Finished(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL), result.text, line, entry),
+                    sketch))
     return out
 
 
@@ -173,8 +193,8 @@ def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | N
     sketches: list[_Doc] = []
 
     def keep(batch: list[tuple[int, reader.Document]], done: list) -> None:
-        for (_, doc), (result, sketch, drawn) in zip(batch, done, strict=True):
-            results.append((Outcome(doc, result), drawn))
+        for finished, sketch in done:
+            results.append(finished)
             if sketch is not None:
                 shingles.append(sketch.hashes)
                 sketch.hashes, sketch.load = None, functools.partial(shingles.get, len(shingles) - 1)
@@ -218,30 +238,53 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
     run.errors.extend(_collision_errors(metas, owner))
     with contextlib.ExitStack() as stack:
         prov_file = _provenance_sink(stack, provenance_path, inputs, run.errors)
-        group: list[Outcome] = []
-        drawings: list[dict | None] = []
+        group: list[tuple[_Meta, _Finished]] = []
 
         def flush() -> None:
-            _write_file(group, owner[group[0].doc.output_name] == group[0].doc.path, options, outdir, inputs,
-                        run.errors)
-            for outcome, drawn in zip(group, drawings, strict=True):
+            meta, owned = group[0][0], owner[group[0][0].output_name] == group[0][0].path
+            if owned and len(group) == 1 and meta.fmt != "jsonl" and meta.doc_id not in copies:
+                if _write_text(group[0][1].text, meta, outdir, inputs, run.errors):
+                    prov_file.write(group[0][1].provenance)
+                    run.entries.append(group[0][1].entry)
+                    group.clear()
+                    return
+            outcomes = [_marked(pickle.loads(f.outcome), copies, options) for _, f in group]
+            _write_file(outcomes, owned, options, outdir, inputs, run.errors)
+            for outcome, (_, finished) in zip(outcomes, group, strict=True):
                 prov_file.write(json.dumps(outcome.result.provenance.to_json(), ensure_ascii=False) + "\n")
-                run.entries.append(document_entry(outcome, drawn if _actions_kept(outcome, options) else None)
-                                   if report else document_metrics(outcome))
+                if _actions_kept(outcome, options):
+                    entry = finished.entry.copy()
+                    entry.update(document_metrics(outcome))
+                else:
+                    entry = document_entry(outcome) if report else document_metrics(outcome)
+                run.entries.append(entry)
             group.clear()
-            drawings.clear()
 
-        for outcome, drawn in results:
-            doc = outcome.doc
-            if doc.doc_id in copies:
-                outcome.duplicate_of, outcome.similarity = copies[doc.doc_id]
-                mark_near_duplicate(outcome, outcome.duplicate_of, outcome.similarity, options.keep_duplicates)
-            if group and (group[0].doc.output_name != doc.output_name or group[0].doc.path != doc.path):
+        for meta, finished in zip(metas, results, strict=True):
+            if group and (group[0][0].output_name != meta.output_name or group[0][0].path != meta.path):
                 flush()
-            group.append(outcome)
-            drawings.append(drawn)
+            group.append((meta, finished))
         if group:
             flush()
+
+
+def _marked(outcome: Outcome, copies: dict[str, tuple[str, float | None]], options: RunOptions) -> Outcome:
+    """The outcome, marked as a near-duplicate copy when it is one (as `pipeline.mark_clusters` does)."""
+    if outcome.doc.doc_id in copies:
+        outcome.duplicate_of, outcome.similarity = copies[outcome.doc.doc_id]
+        mark_near_duplicate(outcome, outcome.duplicate_of, outcome.similarity, options.keep_duplicates)
+    return outcome
+
+
+def _write_text(text: str, meta: _Meta, outdir: Path, inputs: set[tuple[int, int]], errors: list[DedupError]) -> bool:
+    """Write one document's cleaned file; False (nothing recorded yet) when it fails, so the caller redoes it."""
+    try:
+        target = outdir / meta.output_name
+        guard_not_input(target, inputs)
+        write_atomic(target, text, sweep=False, fsync=False)  # swept first; see writer.py
+        return True
+    except OutputError:
+        return False
 
 
 def _actions_kept(outcome: Outcome, options: RunOptions) -> bool:
