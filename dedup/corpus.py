@@ -123,6 +123,19 @@ _REGION_BIT = {"head": 1 << 32, "body": 1 << 64, "foot": 1 << 96}
 _FIELD = (1 << 32) - 1
 
 
+def line_observations(text: str) -> list[tuple[int, int, int]]:
+    """(xxh64 of the line key, region bit, index among non-blank lines) of each distinct line key of a page."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    seen: set[str] = set()
+    out = []
+    for number, (ln, region) in enumerate(zip(lines, regions(lines), strict=True)):
+        k = line_key(ln)
+        if k and k not in seen:
+            seen.add(k)
+            out.append((xxhash.xxh64_intdigest(k.encode("utf-8")), _REGION_BIT[region], number))
+    return out
+
+
 class Observer:
     """What the corpus pass gathers, one document at a time (so a folder run need not hold them all).
 
@@ -139,20 +152,20 @@ class Observer:
 
     def add(self, text: str) -> None:
         """Count the distinct lines of one document."""
+        self.record(line_observations(text), text)
+
+    def record(self, observations: list[tuple[int, int, int]], text: str) -> None:
+        """Count one document from its `line_observations` (made anywhere, e.g. in the worker that read it)."""
         self.documents += 1
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        seen: set[str] = set()
         stats, sample = self.stats, self.sample
-        for ln, region in zip(lines, regions(lines), strict=True):
-            k = line_key(ln)
-            if not k or k in seen:
-                continue
-            seen.add(k)
-            h = xxhash.xxh64_intdigest(k.encode("utf-8"))
+        lines = None
+        for h, bit, number in observations:
             before = stats.get(h, 0)
-            stats[h] = before + 1 + _REGION_BIT[region]
+            stats[h] = before + 1 + bit
             if before & _FIELD == 1:
-                sample[h] = ln.strip()
+                if lines is None:
+                    lines = [ln for ln in text.splitlines() if ln.strip()]
+                sample[h] = lines[number].strip()
 
     def recurring(self) -> tuple[Counter, dict[str, Counter], dict[str, str]]:
         """(documents per key, regions per key, sample per key) of the keys in two documents or more."""

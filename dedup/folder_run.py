@@ -37,7 +37,7 @@ from pathlib import Path
 
 from . import reader
 from .clean import CleanOptions
-from .corpus import LearnedBoilerplate, Observer, learn_from
+from .corpus import LearnedBoilerplate, Observer, learn_from, line_observations
 from .errors import DedupError, OutputError
 from .neardup import Cluster, NearDupOptions, _Doc, cluster_sketches, sketch_document
 from .output import file_text
@@ -80,9 +80,11 @@ def clean_to_folder(paths: list[str], options: RunOptions, outdir: Path, provena
     """Read, learn, clean, link and write `paths` into `outdir`; returns the errors and report entries."""
     index = _open_index(options)
     try:
-        with Spool() as docs_spool, Spool() as results_spool, Spool() as shingles_spool:
-            metas, errors, learned = _read_all(paths, options, stdin_bytes, docs_spool)
-            sketches = _clean_all(docs_spool, options, learned, results_spool, shingles_spool, progress, report)
+        with contextlib.ExitStack() as stack:
+            docs_spool, results_spool, shingles_spool = (stack.enter_context(Spool()) for _ in range(3))
+            pool = stack.enter_context(ProcessPoolExecutor(options.jobs)) if options.jobs > 1 else None
+            metas, errors, learned = _read_all(paths, options, stdin_bytes, docs_spool, pool)
+            sketches = _clean_all(docs_spool, options, learned, results_spool, shingles_spool, progress, report, pool)
             clusters = cluster_sketches(sketches, options.neardup, index) if options.near_duplicates and metas else []
             del sketches
             run = FolderRun(errors, clusters, learned, paths)
@@ -110,33 +112,71 @@ def _open_index(options: RunOptions):
     return index
 
 
-def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, spool: Spool
-              ) -> tuple[list[_Meta], list[DedupError], LearnedBoilerplate | None]:
-    """Read every input into the spool, counting lines for the corpus pass; errors in the order met."""
+def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, spool: Spool,
+              pool: ProcessPoolExecutor | None) -> tuple[list[_Meta], list[DedupError], LearnedBoilerplate | None]:
+    """Read every input into the spool, counting lines for the corpus pass; errors in the order met.
+
+    Reading, decoding, HTML extraction and the line keys of the corpus pass run
+    in the worker processes when jobs > 1; the counts are merged here in input order.
+    """
     observer = Observer() if options.clean.boilerplate and options.learn_boilerplate else None
     metas: list[_Meta] = []
     errors: list[DedupError] = []
-    for spec in reader.discover(paths, options.stdin_format, options.exclude):
-        if isinstance(spec, DedupError):
-            errors.append(spec)
-            continue
-        try:
-            docs = _documents_of(spec, options, stdin_bytes, errors)
-        except DedupError as exc:
-            if exc.path is None:
-                exc.path = spec.path
-            errors.append(exc)
-            continue
-        for doc in docs:
-            if observer is not None:
-                observer.add(doc.text)
-            spool.append(doc)
-            metas.append(_Meta(doc.doc_id, doc.path, doc.output_name, doc.fmt))
+
+    def keep(done: list[tuple[list, list, list]]) -> None:
+        for docs, errs, observed in done:
+            errors.extend(errs)
+            for doc, obs in zip(docs, observed, strict=True):
+                if observer is not None:
+                    observer.record(obs, doc.text)
+                spool.append(doc)
+                metas.append(_Meta(doc.doc_id, doc.path, doc.output_name, doc.fmt))
+
+    items = list(reader.discover(paths, options.stdin_format, options.exclude))
+    batches = [items[i:i + _BATCH] for i in range(0, len(items), _BATCH)]
+    _run_batches(batches, _read_batch, (options, stdin_bytes, observer is not None), pool, keep,
+                 options.jobs * _WINDOW)
     learned = learn_from(observer, options.corpus) if observer is not None else None
     if options.boilerplate_from is not None:
         saved = LearnedBoilerplate.load(options.boilerplate_from)
         learned = saved if learned is None else learned.merged_with(saved)
     return metas, errors, learned
+
+
+def _read_batch(batch: list, options: RunOptions, stdin_bytes: bytes | None, observe: bool
+                ) -> list[tuple[list[reader.Document], list[DedupError], list]]:
+    """Per discovered item: its documents, its errors, and each document's line observations."""
+    out = []
+    for spec in batch:
+        if isinstance(spec, DedupError):
+            out.append(([], [spec], []))
+            continue
+        errors: list[DedupError] = []
+        try:
+            docs = _documents_of(spec, options, stdin_bytes, errors)
+        except DedupError as exc:
+            if exc.path is None:
+                exc.path = spec.path
+            out.append(([], [*errors, exc], []))
+            continue
+        out.append((docs, errors, [line_observations(d.text) if observe else [] for d in docs]))
+    return out
+
+
+def _run_batches(batches: Iterable[list], work: Callable, args: tuple, pool: ProcessPoolExecutor | None,
+                 keep: Callable, window: int = 8) -> None:
+    """`keep(work(batch, *args))` for every batch, in order; in the pool, at most `window` batches in flight."""
+    if pool is None:
+        for batch in batches:
+            keep(work(batch, *args))
+        return
+    pending: deque[Future] = deque()
+    for batch in batches:
+        pending.append(pool.submit(work, batch, *args))
+        if len(pending) >= window:
+            keep(pending.popleft().result())
+    while pending:
+        keep(pending.popleft().result())
 
 
 @dataclass
@@ -183,7 +223,8 @@ def _batches(docs: Iterable[reader.Document]) -> Iterator[list[tuple[int, reader
 
 
 def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | None, results: Spool,
-               shingles: Spool, progress: Callable[[int], None] | None, report: bool) -> list[_Doc]:
+               shingles: Spool, progress: Callable[[int], None] | None, report: bool,
+               pool: ProcessPoolExecutor | None) -> list[_Doc]:
     """Clean every spooled document in order into `results`; returns the near-duplicate sketches.
 
     A sketch keeps its signature in memory; its shingle hashes (several times
@@ -192,7 +233,7 @@ def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | N
     neardup = options.neardup if options.near_duplicates else None
     sketches: list[_Doc] = []
 
-    def keep(batch: list[tuple[int, reader.Document]], done: list) -> None:
+    def keep(done: list) -> None:
         for finished, sketch in done:
             results.append(finished)
             if sketch is not None:
@@ -200,22 +241,10 @@ def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | N
                 sketch.hashes, sketch.load = None, functools.partial(shingles.get, len(shingles) - 1)
                 sketches.append(sketch)
         if progress:
-            progress(len(batch))
+            progress(len(done))
 
-    if options.jobs <= 1 or len(docs) < 2:
-        for batch in _batches(docs):
-            keep(batch, _clean_batch(batch, options.clean, learned, neardup, report))
-        return sketches
-    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
-        pending: deque[tuple[list, Future]] = deque()
-        for batch in _batches(docs):
-            pending.append((batch, pool.submit(_clean_batch, batch, options.clean, learned, neardup, report)))
-            if len(pending) >= options.jobs * _WINDOW:
-                done_batch, future = pending.popleft()
-                keep(done_batch, future.result())
-        while pending:
-            done_batch, future = pending.popleft()
-            keep(done_batch, future.result())
+    _run_batches(_batches(docs), _clean_batch, (options.clean, learned, neardup, report), pool, keep,
+                 options.jobs * _WINDOW)
     return sketches
 
 
