@@ -92,6 +92,9 @@ class Merge:
         while i < len(self.stream):
             item = self.stream[i]
             matches = self.matcher.candidates(item) if self.comparable(item) else []
+            if not matches and self.completes_fragment(item):
+                i += 1
+                continue
             if not matches and split_run_on(item, self.matcher, self.stream, i):
                 continue  # the stream now holds the two halves; look at the first again
             if not matches:
@@ -104,6 +107,38 @@ class Merge:
     def comparable(self, item: Item) -> bool:
         """Long enough to count as a repeat: a heading always is ("### 最後に"), "User:" never."""
         return len(item.key) >= self.options.min_key_chars or (item.kind == "heading" and bool(item.key))
+
+    def completes_fragment(self, item: Item) -> bool:
+        """Let `item` replace an earlier piece that is its cut-off start ("Что вас вдохновило на").
+
+        The earlier piece is a whole placed piece that `item` starts with, it
+        does not end like a sentence, and `item` goes on in lower case after
+        it: the sentence was cut and restarted (no marker between), not a
+        heading run into the next paragraph (`split_run_on`), whose next
+        sentence starts anew.
+        """
+        if len(item.parts) != 1 or item.first_unit is not item.last_unit:
+            return False
+        size = self.matcher.longest_placed_prefix(item.key)
+        if not size:
+            return False
+        old = self.matcher.exact[item.key[:size]][-1]
+        rest = item.text[item.key_map[size - 1] + 1:].lstrip()
+        if (old.kind == "heading" or textnorm.ends_sentence(old.text) or not rest[:1].isalpha()
+                or not rest[:1].islower()):
+            return False
+        p = self.order.position(old)
+        item.inherit_position(old)
+        for part in item.parts:
+            part.action, part.reason, part.rule = Action.MERGED, Reason.COMPLETED, "more_complete_copy"
+        self.dropped.extend(Dropped.all_of(old, Reason.FRAGMENT, "cut_sentence_restarted", item,
+                                           round(size / len(item.key), 4)))
+        old.replaced_by = item
+        self.matcher.remove(old)
+        self.order.replace(p, item)
+        self.matcher.add(item)
+        self.cursor = p
+        return True
 
     def choose(self, matches: list[Match]) -> Match:
         """Prefer the copy just ahead of the cursor, then the nearest one behind it."""

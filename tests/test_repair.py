@@ -196,3 +196,23 @@ def test_heading_run_into_the_next_paragraph_meets_its_copy():
     damaged = f"{title}\n\n{second}\n\n[END]\n\n{title} {first}{second}\n\n次の段落は新しい内容です。\n"
     out = clean_text(damaged).text
     assert out.count(title) == 1 and out.count(second) == 1 and first in out
+
+
+@pytest.mark.parametrize("cut,full", [
+    ("Что вас вдохновило на", "Что вас вдохновило на создание кулинарной страницы?"),
+    ("The mayor said the spending", "The mayor said the spending was needed to repair roads and bridges."),
+])
+def test_cut_line_restarted_without_marker_is_completed(cut, full):
+    """A line cut mid-sentence and restarted whole on the next line: the whole sentence, once, in place."""
+    text = f"An opening paragraph that sets the scene for the story.\n\n{cut}\n\n{full}\n\nA closing paragraph.\n"
+    result = clean_text(text)
+    assert result.text == f"An opening paragraph that sets the scene for the story.\n\n{full}\n\nA closing paragraph.\n"
+    dropped = [a for a in result.provenance.actions if a.action.value == "dropped"]
+    assert [a.rule for a in dropped] == ["cut_sentence_restarted"]
+
+
+def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
+    text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
+    result = clean_text(text)
+    assert result.text == text
+    assert not [a for a in result.provenance.actions if a.rule == "cut_sentence_restarted"]
