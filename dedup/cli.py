@@ -170,15 +170,13 @@ def _clean_streamed(paths, options: RunOptions, outdir: Path, provenance_path: P
     finally:
         bar.close()
     errors = run.errors
-    if reports:
-        _write_reports(run.as_result(), outdir, errors, run.entries)
     if save_boilerplate and run.learned is not None:
         _guarded(errors, run.learned.save, save_boilerplate)
     report_errors(errors)
     if not quiet:
         from .report import print_summary
 
-        print_summary(run.as_result(), errors, rows=run.entries)
+        print_summary(run.as_result(), errors, rows=run.metrics)
     sys.exit(1 if errors else 0)
 
 
@@ -233,13 +231,13 @@ def _guarded(errors: list[DedupError], write, *args) -> None:
         errors.append(exc)
 
 
-def _write_reports(result: RunResult, outdir: Path, errors: list[DedupError], entries: list | None = None) -> None:
+def _write_reports(result: RunResult, outdir: Path, errors: list[DedupError]) -> None:
     """The JSON and HTML reports next to the cleaned files (see report.py); a write failure joins `errors`."""
     from .report import HTML_NAME, JSON_NAME, build_report, report_json
     from .report_html import render_html
     from .writer import write_atomic
 
-    data = build_report(result, errors, entries)
+    data = build_report(result, errors)
     for name, render in ((JSON_NAME, report_json), (HTML_NAME, render_html)):
         try:
             write_atomic(outdir / name, render(data))

@@ -57,11 +57,36 @@ class FolderRun:
     clusters: list[Cluster]
     learned: LearnedBoilerplate | None
     paths: list[str]
-    entries: list[dict] = field(default_factory=list)  # report entries (or metrics only), input order
+    metrics: list[dict] = field(default_factory=list)  # report.document_metrics per document, input order
 
     def as_result(self) -> RunResult:
-        """A RunResult without outcomes, for the report builders (which take the entries separately)."""
+        """A RunResult without outcomes, for the report builders (which take the metrics separately)."""
         return RunResult([], self.errors, self.clusters, self.learned, self.paths)
+
+
+class _Entries:
+    """The report entries of a run: their metrics in memory, the whole entries (sections, plots) in a spool."""
+
+    def __init__(self, run: FolderRun, spool: Spool | None) -> None:
+        self.run, self.spool = run, spool
+
+    def add(self, entry: dict) -> None:
+        self.run.metrics.append({k: v for k, v in entry.items() if k not in _DRAWN})
+        if self.spool is not None:
+            self.spool.append(entry)
+
+
+_DRAWN = ("sections", "self_similarity")
+
+
+class _Ranked:
+    """Report entries read back from their spool in the report's order (worst first); iterable many times."""
+
+    def __init__(self, spool: Spool, order: list[int]) -> None:
+        self.spool, self.order = spool, order
+
+    def __iter__(self) -> Iterator[dict]:
+        return (self.spool.get(i) for i in self.order)
 
 
 @dataclass
@@ -77,7 +102,11 @@ class _Meta:
 def clean_to_folder(paths: list[str], options: RunOptions, outdir: Path, provenance_path: Path,
                     stdin_bytes: bytes | None = None, progress: Callable[[int], None] | None = None,
                     report: bool = True) -> FolderRun:
-    """Read, learn, clean, link and write `paths` into `outdir`; returns the errors and report entries."""
+    """Read, learn, clean, link and write `paths` into `outdir` (with the reports unless `report` is false).
+
+    Returns the errors, clusters, learned chrome and per-document metrics (for
+    the terminal summary); nothing of the texts.
+    """
     index = _open_index(options)
     try:
         with contextlib.ExitStack() as stack:
@@ -88,7 +117,10 @@ def clean_to_folder(paths: list[str], options: RunOptions, outdir: Path, provena
             clusters = cluster_sketches(sketches, options.neardup, index) if options.near_duplicates and metas else []
             del sketches
             run = FolderRun(errors, clusters, learned, paths)
-            _write_all(results_spool, metas, clusters, options, outdir, provenance_path, run, report)
+            entries = _Entries(run, stack.enter_context(Spool()) if report else None)
+            _write_all(results_spool, metas, clusters, options, outdir, provenance_path, run, entries)
+            if report:
+                _write_reports(run, entries.spool, outdir)
             return run
     finally:
         if index is not None:
@@ -249,7 +281,7 @@ def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | N
 
 
 def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], options: RunOptions, outdir: Path,
-               provenance_path: Path, run: FolderRun, report: bool) -> None:
+               provenance_path: Path, run: FolderRun, entries: _Entries) -> None:
     """Mark copies, write the cleaned files, stream the provenance and gather the report entries.
 
     Files and provenance come out as `output.write_outputs` and
@@ -274,7 +306,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
             if owned and len(group) == 1 and meta.fmt != "jsonl" and meta.doc_id not in copies:
                 if _write_text(group[0][1].text, meta, outdir, inputs, run.errors):
                     prov_file.write(group[0][1].provenance)
-                    run.entries.append(group[0][1].entry)
+                    entries.add(group[0][1].entry)
                     group.clear()
                     return
             outcomes = [_marked(pickle.loads(f.outcome), copies, options) for _, f in group]
@@ -285,8 +317,8 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
                     entry = finished.entry.copy()
                     entry.update(document_metrics(outcome))
                 else:
-                    entry = document_entry(outcome) if report else document_metrics(outcome)
-                run.entries.append(entry)
+                    entry = document_entry(outcome) if entries.spool is not None else document_metrics(outcome)
+                entries.add(entry)
             group.clear()
 
         for meta, finished in zip(metas, results, strict=True):
@@ -295,6 +327,28 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
             group.append((meta, finished))
         if group:
             flush()
+
+
+def _write_reports(run: FolderRun, details: Spool, outdir: Path) -> None:
+    """dedup-report.json and .html, as `report.build_report` + `report_json` / `render_html` would write them.
+
+    The documents are read back from the spool in the report's order while the
+    files are written, so neither the entries nor the pages are ever whole in memory.
+    """
+    from .report import HTML_NAME, JSON_NAME, report_head, worst_first, write_report_json
+    from .report_html import html_chunks
+
+    rank = {id(m): n for n, m in enumerate(run.metrics)}
+    ordered = worst_first(run.metrics)
+    order, ids = [rank[id(m)] for m in ordered], [m["id"] for m in ordered]
+    head = report_head(run.as_result(), run.metrics, list(run.errors))
+    for name, write in ((JSON_NAME, lambda h: write_report_json(h, head, _Ranked(details, order))),
+                        (HTML_NAME, lambda h: h.writelines(html_chunks(head, _Ranked(details, order), ids)))):
+        try:
+            with atomic_writer(outdir / name) as handle:
+                write(handle)
+        except OutputError as exc:
+            run.errors.append(exc)
 
 
 def _marked(outcome: Outcome, copies: dict[str, tuple[str, float | None]], options: RunOptions) -> Outcome:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
@@ -140,30 +141,55 @@ def totals(rows: list[dict[str, Any]], clusters: list[dict[str, Any]], errors: l
     return summed
 
 
-def build_report(result: RunResult, errors: list[DedupError] | None = None,
-                 entries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The whole report of one run as a JSON-ready dictionary (see docs/report-schema.md).
+def build_report(result: RunResult, errors: list[DedupError] | None = None) -> dict[str, Any]:
+    """The whole report of one run as a JSON-ready dictionary (see docs/report-schema.md)."""
+    documents = worst_first([document_entry(o) for o in result.outcomes])
+    return {**report_head(result, documents, errors), "documents": documents}
 
-    `entries` are the documents' `document_entry` dicts when the caller made
-    them already (a streamed run, whose outcomes are gone); else they are made
-    from `result.outcomes`.
+
+def report_head(result: RunResult, rows: list[dict[str, Any]], errors: list[DedupError] | None = None
+                ) -> dict[str, Any]:
+    """The report without its "documents" list; `rows` are the documents' metrics (or whole entries).
+
+    A streamed run writes the documents from disk (`write_report_json`), so
+    only their metrics are needed here, for the totals.
     """
     errors = result.errors if errors is None else errors
-    documents = worst_first(entries if entries is not None else [document_entry(o) for o in result.outcomes])
     clusters = cluster_entries(result)
     error_rows = error_entries(errors)
     return {
         "schema": SCHEMA,
         "generator": f"dedup {__version__}",
         "inputs": list(result.paths),
-        "totals": totals(documents, clusters, error_rows),
-        "documents": documents,
+        "totals": totals(rows, clusters, error_rows),
         "clusters": clusters,
         "boilerplate": boilerplate_entry(result),
         "errors": error_rows,
     }
 
 
+def write_report_json(handle, head: dict[str, Any], documents: Iterable[dict[str, Any]]) -> None:
+    """Write `report_json({**head, "documents": documents})` piece by piece: same bytes, never all in memory.
+
+    Nesting in indented JSON only prefixes every inner line with the indent
+    of its depth (strings never hold a raw line break), so each value is
+    dumped alone and shifted right.
+    """
+    def dump(value: Any, depth: int) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2).replace("\n", "\n" + "  " * depth)
+
+    handle.write("{")
+    for n, key in enumerate(sorted([*head, "documents"])):
+        handle.write(("," if n else "") + "\n  " + json.dumps(key) + ": ")
+        if key != "documents":
+            handle.write(dump(head[key], 1))
+            continue
+        handle.write("[")
+        count = 0
+        for count, entry in enumerate(documents, 1):
+            handle.write(("," if count > 1 else "") + "\n    " + dump(entry, 2))
+        handle.write("\n  ]" if count else "]")
+    handle.write("\n}\n")
 def report_json(report: dict[str, Any]) -> str:
     """The report as stable JSON text: sorted keys, two-space indent, UTF-8, final newline."""
     return json.dumps(report, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,13 +82,27 @@ def environment() -> jinja2.Environment:
 
 def render_html(report: dict[str, Any]) -> str:
     """The report as one HTML page (UTF-8 text); tables name documents without their shared folder."""
-    script = script_source()
-    anchors = {d["id"]: f"doc-{i}" for i, d in enumerate(report["documents"])}
-    names = display_names(list(anchors) + [m for c in report["clusters"] for m in c["members"]])
-    documents = [document_view(i, d) for i, d in enumerate(report["documents"])]
-    template = environment().get_template("report.html.j2")
-    return template.render(report=report, totals=report["totals"], documents=documents, anchors=anchors,
-                           names=names,
-                           script=Markup(script),  # our own package file, not document text
-                           script_hash=csp_hash(script), plot_pixels=PLOT_PIXELS)
+    return "".join(html_chunks(report, report["documents"], [d["id"] for d in report["documents"]]))
 
+
+class _Views:
+    """The documents as the template shows them, made afresh on every pass (the template makes two)."""
+
+    def __init__(self, documents: Iterable[dict[str, Any]]) -> None:
+        self.documents = documents
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (document_view(i, d) for i, d in enumerate(self.documents))
+
+
+def html_chunks(report: dict[str, Any], documents: Iterable[dict[str, Any]], ids: list[str]) -> Iterator[str]:
+    """The HTML page in pieces, for writing without holding it: `documents` (worst first, with `ids` in the
+    same order) may be anything iterable more than once, e.g. entries read back from disk."""
+    script = script_source()
+    anchors = {doc_id: f"doc-{i}" for i, doc_id in enumerate(ids)}
+    names = display_names(list(anchors) + [m for c in report["clusters"] for m in c["members"]])
+    template = environment().get_template("report.html.j2")
+    return template.generate(report=report, totals=report["totals"], documents=_Views(documents), anchors=anchors,
+                             names=names,
+                             script=Markup(script),  # our own package file, not document text
+                             script_hash=csp_hash(script), plot_pixels=PLOT_PIXELS)
