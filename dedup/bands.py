@@ -21,7 +21,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-_MIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+from .minhash import fmix64
+
 # Odd multipliers for the values of one band (fixed: band keys are never stored by this module).
 _ROW_MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
                       0xA0761D6478BD642F, 0xE7037ED1A0B428DB, 0x8EBC6AF09C88C6E3, 0x589965CC75374CC3],
@@ -53,15 +54,6 @@ def optimal_params(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_w
     return opt
 
 
-def _fmix64(hv: np.ndarray) -> np.ndarray:
-    shift, m1, m2 = _MIX
-    hv = hv ^ (hv >> shift)
-    hv = hv * m1
-    hv = hv ^ (hv >> shift)
-    hv = hv * m2
-    return hv ^ (hv >> shift)
-
-
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """(n, bands) uint64 keys: band i of a signature is values [i*rows, (i+1)*rows), mixed into one value.
 
@@ -72,8 +64,8 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     cut = sigs.reshape(sigs.shape[0], bands, rows)
     mult = np.resize(_ROW_MULT, rows) ^ np.arange(rows, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        mixed = (_fmix64(cut) * mult).sum(axis=2, dtype=np.uint64)
-        return _fmix64(mixed + np.arange(bands, dtype=np.uint64))
+        mixed = (fmix64(cut) * mult).sum(axis=2, dtype=np.uint64)
+        return fmix64(mixed + np.arange(bands, dtype=np.uint64))
 
 
 def candidate_pairs(keys: np.ndarray) -> set[tuple[int, int]]:

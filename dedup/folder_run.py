@@ -165,9 +165,10 @@ def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, 
                 metas.append(_Meta(doc.doc_id, doc.path, doc.output_name, doc.fmt))
 
     items = list(reader.discover(paths, options.stdin_format, options.exclude))
-    batches = [items[i:i + _BATCH] for i in range(0, len(items), _BATCH)]
-    _run_batches(batches, _read_batch, (options, stdin_bytes, observer is not None), pool, keep,
-                 options.jobs * _WINDOW)
+    chunks = [items[i:i + _BATCH] for i in range(0, len(items), _BATCH)]
+    batches = [(chunk, stdin_bytes if any(isinstance(s, reader.InputFile) and s.source is None for s in chunk)
+                else None) for chunk in chunks]  # standard input travels only with the batch that reads it
+    _run_batches(batches, _read_batch, (options, observer is not None), pool, keep, options.jobs * _WINDOW)
     learned = learn_from(observer, options.corpus) if observer is not None else None
     if options.boilerplate_from is not None:
         saved = LearnedBoilerplate.load(options.boilerplate_from)
@@ -175,9 +176,10 @@ def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, 
     return metas, errors, learned
 
 
-def _read_batch(batch: list, options: RunOptions, stdin_bytes: bytes | None, observe: bool
+def _read_batch(job: tuple[list, bytes | None], options: RunOptions, observe: bool
                 ) -> list[tuple[list[reader.Document], list[DedupError], list]]:
-    """Per discovered item: its documents, its errors, and each document's line observations."""
+    """Per discovered item of the batch: its documents, its errors, and each document's line observations."""
+    batch, stdin_bytes = job
     out = []
     for spec in batch:
         if isinstance(spec, DedupError):

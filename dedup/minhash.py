@@ -57,7 +57,7 @@ def text_hashes(text: str, char_ngram: int, word_ngram: int, seed: int) -> np.nd
         size = char_ngram
     if values.shape[0] == 0:
         return np.empty(0, dtype=np.uint64)
-    return np.unique(_fmix64(_windows(values, size, seed)))
+    return np.unique(fmix64(_windows(values, size, seed)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -115,7 +115,7 @@ def char_gram_hashes(keys: list[str], size: int, seed: int) -> tuple[np.ndarray,
     whole = lens <= size
     out, owner = [], []
     if (~whole).any():
-        grams = _fmix64(_windows(values, size, seed))  # gram j covers values[j : j+size]
+        grams = fmix64(_windows(values, size, seed))  # gram j covers values[j : j+size]
         valid = np.ones(grams.shape[0], dtype=bool)
         ends = starts + lens
         for back in range(1, size):  # grams starting in the last size-1 places of a key cross into the next
@@ -128,7 +128,7 @@ def char_gram_hashes(keys: list[str], size: int, seed: int) -> tuple[np.ndarray,
         owner.append(np.searchsorted(starts, kept, side="right") - 1)
     for k in np.flatnonzero(whole).tolist():
         piece = values[starts[k]:starts[k] + lens[k]]
-        out.append(_fmix64(_windows(piece, size, seed)))
+        out.append(fmix64(_windows(piece, size, seed)))
         owner.append(np.array([k], dtype=np.int64))
     owners = np.concatenate(owner)
     order = np.argsort(owners, kind="stable")
@@ -151,8 +151,8 @@ def _word_grams(texts: list[str], seed: int) -> tuple[np.ndarray, np.ndarray]:
     same = owner[1:] == owner[:-1] if uni.shape[0] > 1 else np.zeros(0, dtype=bool)
     a, b, c = _PAIR
     with np.errstate(over="ignore"):
-        pairs = _fmix64(uni[:-1] * a + uni[1:] * b + c)[same] if uni.shape[0] > 1 else uni[:0]
-    return np.concatenate([_fmix64(uni), pairs]), np.concatenate([owner, owner[:-1][same] if same.size else owner[:0]])
+        pairs = fmix64(uni[:-1] * a + uni[1:] * b + c)[same] if uni.shape[0] > 1 else uni[:0]
+    return np.concatenate([fmix64(uni), pairs]), np.concatenate([owner, owner[:-1][same] if same.size else owner[:0]])
 
 
 @functools.lru_cache(maxsize=16)
@@ -190,13 +190,13 @@ def word_values(words: list[str], seed: int) -> np.ndarray:
         back[0] = 1
         back[1:] = np.uint64(inverse)
         np.multiply.accumulate(back, out=back)
-        return _fmix64(sums * back[starts])
+        return fmix64(sums * back[starts])
 
 
 def grouped_signatures(hashes: np.ndarray, counts: np.ndarray, perms: np.ndarray) -> np.ndarray:
     """(groups, num_perm) MinHash signatures of consecutive groups of hashes; every count must be > 0."""
     a, b = perms
-    mixed = _fmix64(np.asarray(hashes, dtype=np.uint64))
+    mixed = fmix64(np.asarray(hashes, dtype=np.uint64))
     offsets = np.r_[0, np.cumsum(counts)]
     out = np.empty((len(counts), a.shape[0]), dtype=np.uint64)
     g = 0
@@ -221,8 +221,8 @@ def permutations(num_perm: int, seed: int) -> np.ndarray:
     return perms
 
 
-def _fmix64(hv: np.ndarray) -> np.ndarray:
-    """MurmurHash3 64-bit finaliser, the pre-mix of datasketch's affine64 scheme."""
+def fmix64(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3 64-bit finaliser (the pre-mix of datasketch's affine64 scheme; also mixes band keys)."""
     shift, m1, m2 = _FMIX
     hv = hv ^ (hv >> shift)
     hv = hv * m1
@@ -239,7 +239,7 @@ def signature(hashes: np.ndarray, perms: np.ndarray) -> np.ndarray:
     """
     a, b = perms
     sig = np.full(a.shape[0], _EMPTY, dtype=np.uint64)
-    mixed = _fmix64(np.asarray(hashes, dtype=np.uint64))
+    mixed = fmix64(np.asarray(hashes, dtype=np.uint64))
     with np.errstate(over="ignore"):
         for start in range(0, mixed.shape[0], _CHUNK):  # (perm, shingle) layout: the min runs along memory
             block = a[:, None] * mixed[None, start : start + _CHUNK] + b[:, None]
