@@ -128,9 +128,8 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, no_
     if outdir is not None:
         _make_output_folder(outdir)
         options.exclude = [outdir]
-        if options.engine == "local":
-            _clean_streamed(paths, options, outdir, provenance_path or outdir / PROVENANCE_NAME, save_boilerplate,
-                            not no_report, quiet)
+        _clean_streamed(paths, options, outdir, provenance_path or outdir / PROVENANCE_NAME, save_boilerplate,
+                        not no_report, quiet)
     result = execute(paths, options, quiet)
     errors = list(result.errors)
     if outdir is None:

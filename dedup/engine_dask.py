@@ -1,6 +1,12 @@
 """The folder run on a Dask cluster (`--engine dask`), with the local engine's exact results.
 
-Same stages as `dedup.pipeline.run`, spread with `dask.bag`:
+`dedup clean ... -o OUTDIR --engine dask` is the streamed run of
+`dedup.folder_run` with the cluster as its workers (`folder_run._workers`):
+the same batch functions are submitted to the cluster instead of a process
+pool, results are taken in order, and the client keeps only the index, so it
+writes what the local engine writes.  This module is the in-memory run
+(`dedup report`, output to stdout), the same stages as `dedup.pipeline.run`
+spread with `dask.bag`:
 
 1. read: the inputs are discovered on the client and read and decoded on the
    workers (one task per input file), so the workers must see the same paths

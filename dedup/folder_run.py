@@ -8,7 +8,8 @@ stages need - the index:
 1. read: each input is read and decoded once; its documents go to a spool file
    (`dedup.spool`) and the corpus pass counts their lines (`corpus.Observer`);
 2. clean: documents come back from the spool one by one and are cleaned (with
-   `jobs` > 1 in worker processes, a bounded window of batches in flight); the
+   `jobs` > 1 in worker processes, with `--engine dask` on the Dask cluster; a
+   bounded window of batches in flight); the
    worker also sketches the cleaned text for the near-duplicate stage
    (`neardup.sketch_document`); the result goes to a second spool, the sketch
    (shingle hashes and signature) stays in memory;
@@ -31,7 +32,7 @@ import json
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def clean_to_folder(paths: list[str], options: RunOptions, outdir: Path, provena
     try:
         with contextlib.ExitStack() as stack:
             docs_spool, results_spool, shingles_spool = (stack.enter_context(Spool()) for _ in range(3))
-            pool = stack.enter_context(ProcessPoolExecutor(options.jobs)) if options.jobs > 1 else None
+            pool = stack.enter_context(_workers(options))
             metas, errors, learned = _read_all(paths, options, stdin_bytes, docs_spool, pool)
             sketches = _clean_all(docs_spool, options, learned, results_spool, shingles_spool, progress, report, pool)
             clusters = cluster_sketches(sketches, options.neardup, index) if options.near_duplicates and metas else []
@@ -144,8 +145,45 @@ def _open_index(options: RunOptions):
     return index
 
 
+@dataclass
+class _Workers:
+    """Where batches run when not in this process: a local process pool or a Dask cluster."""
+
+    submit: Callable  # submit(fn, *args) -> a future with .result()
+    window: int  # batches in flight at most
+    share: Callable = lambda obj: obj  # noqa: E731  (what to pass for an object every task needs)
+
+
+@contextlib.contextmanager
+def _workers(options: RunOptions) -> Iterator[_Workers | None]:
+    """Worker processes for the run: none (jobs 1), a process pool, or the Dask cluster of `--engine dask`.
+
+    The same batch functions run everywhere and results are taken in order, so
+    the output does not depend on where they ran.  On Dask the workers read
+    the input paths themselves (a shared file system) and the learned chrome
+    is scattered to them once.
+    """
+    if options.engine == "dask":
+        from .engine_dask import connect
+
+        client, cluster = connect(options.scheduler, options.jobs)
+        try:
+            count = max(1, len(client.scheduler_info().get("workers", {})))
+            yield _Workers(lambda fn, *args: client.submit(fn, *args, pure=False), count * _WINDOW,
+                           lambda obj: obj if obj is None else client.scatter(obj, broadcast=True))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    elif options.jobs > 1:
+        with ProcessPoolExecutor(options.jobs) as pool:
+            yield _Workers(pool.submit, options.jobs * _WINDOW)
+    else:
+        yield None
+
+
 def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, spool: Spool,
-              pool: ProcessPoolExecutor | None) -> tuple[list[_Meta], list[DedupError], LearnedBoilerplate | None]:
+              pool: _Workers | None) -> tuple[list[_Meta], list[DedupError], LearnedBoilerplate | None]:
     """Read every input into the spool, counting lines for the corpus pass; errors in the order met.
 
     Reading, decoding, HTML extraction and the line keys of the corpus pass run
@@ -168,7 +206,7 @@ def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, 
     chunks = [items[i:i + _BATCH] for i in range(0, len(items), _BATCH)]
     batches = [(chunk, stdin_bytes if any(isinstance(s, reader.InputFile) and s.source is None for s in chunk)
                 else None) for chunk in chunks]  # standard input travels only with the batch that reads it
-    _run_batches(batches, _read_batch, (options, observer is not None), pool, keep, options.jobs * _WINDOW)
+    _run_batches(batches, _read_batch, (options, observer is not None), pool, keep)
     learned = learn_from(observer, options.corpus) if observer is not None else None
     if options.boilerplate_from is not None:
         saved = LearnedBoilerplate.load(options.boilerplate_from)
@@ -197,17 +235,16 @@ def _read_batch(job: tuple[list, bytes | None], options: RunOptions, observe: bo
     return out
 
 
-def _run_batches(batches: Iterable[list], work: Callable, args: tuple, pool: ProcessPoolExecutor | None,
-                 keep: Callable, window: int = 8) -> None:
-    """`keep(work(batch, *args))` for every batch, in order; in the pool, at most `window` batches in flight."""
+def _run_batches(batches: Iterable, work: Callable, args: tuple, pool: _Workers | None, keep: Callable) -> None:
+    """`keep(work(batch, *args))` for every batch, in order; on the workers, a bounded window in flight."""
     if pool is None:
         for batch in batches:
             keep(work(batch, *args))
         return
-    pending: deque[Future] = deque()
+    pending: deque = deque()
     for batch in batches:
         pending.append(pool.submit(work, batch, *args))
-        if len(pending) >= window:
+        if len(pending) >= pool.window:
             keep(pending.popleft().result())
     while pending:
         keep(pending.popleft().result())
@@ -258,7 +295,7 @@ def _batches(docs: Iterable[reader.Document]) -> Iterator[list[tuple[int, reader
 
 def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | None, results: Spool,
                shingles: Spool, progress: Callable[[int], None] | None, report: bool,
-               pool: ProcessPoolExecutor | None) -> list[_Doc]:
+               pool: _Workers | None) -> list[_Doc]:
     """Clean every spooled document in order into `results`; returns the near-duplicate sketches.
 
     A sketch keeps its signature in memory; its shingle hashes (several times
@@ -277,8 +314,8 @@ def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | N
         if progress:
             progress(len(done))
 
-    _run_batches(_batches(docs), _clean_batch, (options.clean, learned, neardup, report), pool, keep,
-                 options.jobs * _WINDOW)
+    shared = pool.share(learned) if pool is not None else learned
+    _run_batches(_batches(docs), _clean_batch, (options.clean, shared, neardup, report), pool, keep)
     return sketches
 
 
