@@ -293,8 +293,14 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
 
 
 def split_records(text: str, spec: InputFile, text_field: str) -> Iterator[tuple[int, dict[str, Any]] | FormatError]:
-    """Rows of a JSONL document; a bad row comes back as a FormatError in place."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    """Rows of a JSONL document; a bad row comes back as a FormatError in place.
+
+    Rows end at "\n" (and an "\r" before it) only: `str.splitlines` would also
+    cut at U+2028, U+0085 and other breaks that JSON strings may hold raw, as
+    scraped text often does.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:

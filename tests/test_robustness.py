@@ -428,3 +428,17 @@ def test_single_line_just_under_the_limit_finishes(tmp_path):
     rc, seconds, peak = _run_measured(["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"], timeout=1800)
     print(f"1.9 MB single line cleaned: rc={rc} {seconds:.1f}s peak RSS {peak} MB")
     assert rc == 0
+
+
+def test_jsonl_rows_may_hold_raw_unicode_line_breaks(tmp_path):
+    """JSON strings may hold U+2028, U+2029 and U+0085 raw (json.dumps(ensure_ascii=False) writes them):
+    a row ends at "\\n" only, and those characters come out unchanged."""
+    texts = ["First line\u2028still the first row, long enough to be an article.",
+             "Second\x85row, and\u2029a third break inside one string."]
+    rows = "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\r\n" for i, t in enumerate(texts))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "rows.jsonl").write_text(rows, encoding="utf-8", newline="")
+    result = invoke("clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q")
+    assert result.exit_code == 0, result.stderr
+    out = [json.loads(line) for line in (tmp_path / "out" / "rows.jsonl").read_text(encoding="utf-8").split("\n") if line]
+    assert [r["text"] for r in out] == texts
