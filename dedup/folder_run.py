@@ -41,10 +41,10 @@ from .clean import CleanOptions
 from .corpus import LearnedBoilerplate, Observer, learn_from, line_observations
 from .errors import DedupError, OutputError
 from .neardup import Cluster, NearDupOptions, _Doc, cluster_sketches, sketch_document
-from .output import file_text
-from .pipeline import Outcome, RunOptions, RunResult, _clean_one, _documents_of, mark_near_duplicate
+from .output import file_text, is_written
+from .pipeline import Outcome, RunOptions, RunResult, _clean_one, _documents_of, jsonl_documents, mark_near_duplicate
 from .spool import Spool
-from .writer import atomic_writer, file_ids, guard_not_input, sweep_temps, write_atomic
+from .writer import atomic_writer, file_ids, guard_not_input, jsonl_text, sweep_temps, write_atomic
 
 _BATCH = 16  # documents per worker task
 _WINDOW = 4  # tasks in flight per worker
@@ -203,10 +203,7 @@ def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, 
                 metas.append(_Meta(doc.doc_id, doc.path, doc.output_name, doc.fmt))
 
     items = list(reader.discover(paths, options.stdin_format, options.exclude))
-    chunks = [items[i:i + _BATCH] for i in range(0, len(items), _BATCH)]
-    batches = [(chunk, stdin_bytes if any(isinstance(s, reader.InputFile) and s.source is None for s in chunk)
-                else None) for chunk in chunks]  # standard input travels only with the batch that reads it
-    _run_batches(batches, _read_batch, (options, observer is not None), pool, keep)
+    _run_batches(_read_jobs(items, stdin_bytes), _read_batch, (options, observer is not None), pool, keep)
     learned = learn_from(observer, options.corpus) if observer is not None else None
     if options.boilerplate_from is not None:
         saved = LearnedBoilerplate.load(options.boilerplate_from)
@@ -214,14 +211,59 @@ def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, 
     return metas, errors, learned
 
 
+@dataclass
+class _Rows:
+    """A chunk of a JSONL input's raw rows (`reader.jsonl_chunks`): JSONL files are read as streams."""
+
+    spec: reader.InputFile
+    first: int  # number of the first row
+    rows: list[bytes]
+
+
+def _read_jobs(items: list, stdin_bytes: bytes | None) -> Iterator[tuple[list, bytes | None]]:
+    """Batches of discovered items for `_read_batch`, in order; a JSONL file comes as chunks of its rows.
+
+    Standard input travels only with the batch that reads it.  The rows of a
+    JSONL file are read here, lazily, as the batches go out.
+    """
+    batch: list = []
+
+    def out() -> tuple[list, bytes | None]:
+        stdin = any(isinstance(s, reader.InputFile) and s.source is None for s in batch)
+        return list(batch), stdin_bytes if stdin else None
+
+    for item in items:
+        if isinstance(item, reader.InputFile) and item.fmt == "jsonl":
+            if batch:
+                yield out()
+                batch.clear()
+            try:
+                for first, rows in reader.jsonl_chunks(item, stdin_bytes):
+                    yield [_Rows(item, first, rows)], None
+            except DedupError as exc:
+                yield [exc], None
+            continue
+        batch.append(item)
+        if len(batch) == _BATCH:
+            yield out()
+            batch.clear()
+    if batch:
+        yield out()
+
+
 def _read_batch(job: tuple[list, bytes | None], options: RunOptions, observe: bool
                 ) -> list[tuple[list[reader.Document], list[DedupError], list]]:
-    """Per discovered item of the batch: its documents, its errors, and each document's line observations."""
+    """Per item of the batch: its documents, its errors, and each document's line observations."""
     batch, stdin_bytes = job
     out = []
     for spec in batch:
         if isinstance(spec, DedupError):
             out.append(([], [spec], []))
+            continue
+        if isinstance(spec, _Rows):
+            errors: list[DedupError] = []
+            docs = jsonl_documents(spec.spec, spec.first, spec.rows, options.text_field, errors)
+            out.append((docs, errors, [line_observations(d.text) if observe else [] for d in docs]))
             continue
         errors: list[DedupError] = []
         try:
@@ -338,34 +380,98 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
     run.errors.extend(_collision_errors(metas, owner))
     with contextlib.ExitStack() as stack:
         prov_file = _provenance_sink(stack, provenance_path, inputs, run.errors)
-        group: list[tuple[_Meta, _Finished]] = []
 
-        def flush() -> None:
-            meta, owned = group[0][0], owner[group[0][0].output_name] == group[0][0].path
-            if owned and len(group) == 1 and meta.fmt != "jsonl" and meta.doc_id not in copies:
-                if _write_text(group[0][1].text, meta, outdir, inputs, run.errors):
-                    prov_file.write(group[0][1].provenance)
-                    entries.add(group[0][1].entry)
-                    group.clear()
-                    return
-            outcomes = [_marked(pickle.loads(f.outcome), copies, options) for _, f in group]
-            _write_file(outcomes, owned, options, outdir, inputs, run.errors)
-            for outcome, (_, finished) in zip(outcomes, group, strict=True):
-                prov_file.write(json.dumps(outcome.result.provenance.to_json(), ensure_ascii=False) + "\n")
-                if _actions_kept(outcome, options):
-                    entry = finished.entry.copy()
-                    entry.update(document_metrics(outcome))
-                else:
-                    entry = document_entry(outcome) if entries.spool is not None else document_metrics(outcome)
-                entries.add(entry)
-            group.clear()
+        def entry_of(outcome: Outcome, finished: _Finished) -> dict:
+            """The report entry of a document that came back from the spool (drawings reused if still valid)."""
+            if _actions_kept(outcome, options):
+                entry = finished.entry.copy()
+                entry.update(document_metrics(outcome))
+                return entry
+            return document_entry(outcome) if entries.spool is not None else document_metrics(outcome)
 
+        def single(meta: _Meta, finished: _Finished) -> None:
+            """A document that is a file of its own (text, Markdown, HTML)."""
+            owned = owner[meta.output_name] == meta.path
+            if owned and meta.doc_id not in copies and _write_text(finished.text, meta, outdir, inputs, run.errors):
+                prov_file.write(finished.provenance)
+                entries.add(finished.entry)
+                return
+            outcome = _marked(pickle.loads(finished.outcome), copies, options)
+            _write_file([outcome], owned, options, outdir, inputs, run.errors)
+            prov_file.write(json.dumps(outcome.result.provenance.to_json(), ensure_ascii=False) + "\n")
+            entries.add(entry_of(outcome, finished))
+
+        jsonl: _JsonlOutput | None = None
         for meta, finished in zip(metas, results, strict=True):
-            if group and (group[0][0].output_name != meta.output_name or group[0][0].path != meta.path):
-                flush()
-            group.append((meta, finished))
-        if group:
-            flush()
+            if jsonl is not None and (meta.fmt != "jsonl" or jsonl.meta.output_name != meta.output_name
+                                      or jsonl.meta.path != meta.path):
+                jsonl.finish(prov_file, entries)
+                jsonl = None
+            if meta.fmt != "jsonl":
+                single(meta, finished)
+                continue
+            if jsonl is None:
+                jsonl = _JsonlOutput(meta, owner[meta.output_name] == meta.path, outdir, inputs, run.errors)
+            outcome = _marked(pickle.loads(finished.outcome), copies, options)
+            jsonl.add(outcome, entry_of(outcome, finished), options)
+        if jsonl is not None:
+            jsonl.finish(prov_file, entries)
+
+
+class _JsonlOutput:
+    """The output file of one JSONL input, written row by row as its documents come back from the spool.
+
+    Each row's provenance line and report entry wait in a spool until the file
+    is complete: if it cannot be written (or an earlier input took its name),
+    they all say so (no output), as `output.write_outputs` records it.
+    """
+
+    def __init__(self, meta: _Meta, owned: bool, outdir: Path, inputs: set[tuple[int, int]],
+                 errors: list[DedupError]) -> None:
+        self.meta, self.errors, self.ok = meta, errors, owned
+        self.pending = Spool()
+        self.writer = self.handle = None
+        if owned:
+            try:
+                target = outdir / meta.output_name
+                guard_not_input(target, inputs)
+                self.writer = atomic_writer(target, sweep=False, fsync=False)  # swept first; see writer.py
+                self.handle = self.writer.__enter__()
+            except OutputError as exc:
+                self._fail(exc)
+
+    def _fail(self, exc: OutputError) -> None:
+        self.errors.append(exc)
+        self.ok, self.writer, self.handle = False, None, None
+
+    def add(self, outcome: Outcome, entry: dict, options: RunOptions) -> None:
+        """Write the row of one document (unless it is a copy left out) and hold its provenance and entry."""
+        if self.handle is not None and is_written(outcome, options.keep_duplicates):
+            row = dict(outcome.doc.fields or {})
+            row[options.text_field] = outcome.result.text
+            try:
+                self.handle.write(jsonl_text([row]))
+            except OSError as exc:
+                writer, self.writer = self.writer, None
+                with contextlib.suppress(Exception):
+                    writer.__exit__(type(exc), exc, None)  # removes the temporary file
+                self._fail(OutputError(f"cannot write: {exc.strerror}", self.meta.output_name,
+                                       "check space and permissions"))
+        self.pending.append((outcome.result.provenance.to_json(), entry))
+
+    def finish(self, prov_file, entries: _Entries) -> None:
+        """Complete the file (rename into place), then emit the held provenance lines and entries in order."""
+        if self.writer is not None:
+            try:
+                self.writer.__exit__(None, None, None)
+            except OutputError as exc:
+                self._fail(exc)
+        with self.pending:
+            for prov, entry in self.pending:
+                if not self.ok:
+                    prov["output"] = entry["output"] = None
+                prov_file.write(json.dumps(prov, ensure_ascii=False) + "\n")
+                entries.add(entry)
 
 
 def _write_reports(run: FolderRun, details: Spool, outdir: Path) -> None:

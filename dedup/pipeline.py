@@ -87,6 +87,11 @@ def read_documents(paths: list[str], options: RunOptions, stdin_bytes: bytes | N
 def _documents_of(spec: reader.InputFile, options: RunOptions, stdin_bytes: bytes | None,
                   errors: list[DedupError]) -> list[reader.Document]:
     """The documents of one input file; a bad JSONL row joins `errors`, a bad file raises `InputError`."""
+    if spec.fmt == "jsonl":
+        docs: list[reader.Document] = []
+        for first, rows in reader.jsonl_chunks(spec, stdin_bytes):
+            docs.extend(jsonl_documents(spec, first, rows, options.text_field, errors))
+        return docs
     data = reader.read_bytes(spec, stdin_bytes)
     reader.check_not_empty(data, spec.path)
     if spec.fmt == "html":
@@ -99,16 +104,20 @@ def _documents_of(spec: reader.InputFile, options: RunOptions, stdin_bytes: byte
         return [reader.Document(spec.path, spec.path, spec.output_name, "html", text)]
     text, encoding = reader.decode(data, spec.path)
     reader.check_not_empty(text, spec.path)
-    if spec.fmt != "jsonl":
-        return [reader.Document(spec.path, spec.path, spec.output_name, spec.fmt, text, encoding=encoding)]
+    return [reader.Document(spec.path, spec.path, spec.output_name, spec.fmt, text, encoding=encoding)]
+
+
+def jsonl_documents(spec: reader.InputFile, first: int, rows: list[bytes], text_field: str,
+                    errors: list[DedupError]) -> list[reader.Document]:
+    """The documents of one chunk of JSONL rows (`reader.jsonl_chunks`); a bad row joins `errors`."""
     docs = []
-    for row in reader.split_records(text, spec, options.text_field):
+    for row in reader.chunk_records(first, rows, spec, text_field):
         if isinstance(row, DedupError):
             errors.append(row)
             continue
         number, fields = row
         docs.append(reader.Document(f"{spec.path}#{number}", spec.path, spec.output_name, "jsonl",
-                                    fields[options.text_field], record=number, fields=fields))
+                                    fields[text_field], record=number, fields=fields))
     return docs
 
 

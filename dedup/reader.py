@@ -10,6 +10,7 @@ Decoding honours a BOM, then strict UTF-8, then charset detection
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import stat
@@ -300,24 +301,104 @@ def split_records(text: str, spec: InputFile, text_field: str) -> Iterator[tuple
     scraped text often does.
     """
     for number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield FormatError(f"row {number}: not valid JSON ({exc.msg})", spec.path, "fix or remove that row")
-            continue
-        if not isinstance(row, dict):
-            yield FormatError(f"row {number}: not a JSON object", spec.path, "each row must be an object")
-            continue
-        if text_field not in row:
-            yield FormatError(f"row {number}: no field {text_field!r}", spec.path, "name the field with --text-field")
-            continue
-        if not isinstance(row[text_field], str):
-            yield FormatError(f"row {number}: field {text_field!r} is not a string", spec.path, "the text field must be a string")
-            continue
-        if len(row[text_field]) > max_input_bytes():
-            yield FormatError(f"row {number}: text too large to clean", spec.path, "split it or raise DEDUP_MAX_INPUT_MB")
-            continue
+        yield from _record(number, line.removesuffix("\r"), spec, text_field)
+
+
+def _record(number: int, line: str, spec: InputFile, text_field: str
+            ) -> Iterator[tuple[int, dict[str, Any]] | FormatError]:
+    """The row of one JSONL line (nothing for a blank line), or the FormatError that says what is wrong."""
+    if not line.strip():
+        return
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield FormatError(f"row {number}: not valid JSON ({exc.msg})", spec.path, "fix or remove that row")
+        return
+    if not isinstance(row, dict):
+        yield FormatError(f"row {number}: not a JSON object", spec.path, "each row must be an object")
+    elif text_field not in row:
+        yield FormatError(f"row {number}: no field {text_field!r}", spec.path, "name the field with --text-field")
+    elif not isinstance(row[text_field], str):
+        yield FormatError(f"row {number}: field {text_field!r} is not a string", spec.path,
+                          "the text field must be a string")
+    elif len(row[text_field]) > max_input_bytes():
+        yield FormatError(f"row {number}: text too large to clean", spec.path, "split it or raise DEDUP_MAX_INPUT_MB")
+    else:
         yield number, row
+
+
+JSONL_CHUNK_ROWS = 256  # rows read, parsed and cleaned together when a JSONL file is streamed
+
+
+def jsonl_chunks(spec: InputFile, stdin_bytes: bytes | None = None) -> Iterator[tuple[int, list[bytes]]]:
+    """A JSONL input as (number of the first row, raw rows), `JSONL_CHUNK_ROWS` rows at a time.
+
+    The file is read as a stream, so a JSONL file of any size costs one chunk
+    of memory, not its size.  UTF-8 (with or without a BOM) is read row by
+    row; a file with a UTF-16/32 byte-order mark is decoded whole, as before.
+    Raises InputError for what makes the whole file unusable (unreadable,
+    empty, binary), exactly as `read_bytes` / `decode` / `check_not_empty` do.
+    """
+    if spec.source is None:
+        handle = io.BytesIO(stdin_bytes or b"")
+    else:
+        try:
+            handle = open(spec.source, "rb")  # noqa: SIM115 (closed below, also on errors)
+        except PermissionError:
+            raise InputError("permission denied", spec.path, "make the file readable, e.g. chmod +r")
+        except IsADirectoryError:
+            raise InputError("is a folder, not a file", spec.path, "pass the folder itself")
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", spec.path, "check the file")
+    with handle:
+        head = handle.read(8192)
+        if not head:
+            raise InputError("empty file (0 bytes)", spec.path, "remove it or pass a non-empty file")
+        if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or b"\x00" in head:
+            text, _ = decode(head + handle.read(), spec.path)  # UTF-16/32 (or the binary-file error)
+            check_not_empty(text, spec.path)
+            rows = [line.encode("utf-8") for line in text.split("\n")]
+            for start in range(0, len(rows), JSONL_CHUNK_ROWS):
+                yield start + 1, rows[start:start + JSONL_CHUNK_ROWS]
+            return
+        lines = _lines(head.removeprefix(b"\xef\xbb\xbf"), handle, spec.path)
+        number, chunk, seen_text = 1, [], False
+        for line in lines:
+            seen_text = seen_text or bool(line.strip())
+            chunk.append(line)
+            if len(chunk) == JSONL_CHUNK_ROWS:
+                yield number, chunk
+                number, chunk = number + len(chunk), []
+        if not seen_text:
+            raise InputError("only whitespace, no text", spec.path, "remove it or pass a file with text")
+        if chunk:
+            yield number, chunk
+
+
+def _lines(head: bytes, handle, path: str) -> Iterator[bytes]:
+    """The rows of a byte stream whose first bytes were already read, split at b"\n" only."""
+    pending = head
+    while True:
+        *complete, pending = pending.split(b"\n")
+        yield from complete
+        try:
+            block = handle.read(1 << 20)
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", path, "check the file")
+        if not block:
+            break
+        pending += block
+    yield pending
+
+
+def chunk_records(first: int, rows: list[bytes], spec: InputFile, text_field: str
+                  ) -> Iterator[tuple[int, dict[str, Any]] | FormatError]:
+    """`split_records` for one chunk of `jsonl_chunks`: a row that is not UTF-8 is an error of its own."""
+    for number, raw in enumerate(rows, start=first):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield FormatError(f"row {number}: invalid UTF-8 at byte {exc.start}", spec.path,
+                              "re-encode the file as UTF-8 (JSON Lines are UTF-8)")
+            continue
+        yield from _record(number, line.removesuffix("\r"), spec, text_field)

@@ -91,3 +91,36 @@ def test_spool_gives_back_what_went_in_in_order():
         assert len(spool) == len(items)
         assert list(spool) == items
         assert list(spool) == items  # and again
+
+
+def test_outputs_that_cannot_be_written_are_the_same_errors(corpus, tmp_path):
+    """A folder where a JSONL output (written row by row) or a text output should go: same errors and records."""
+    for out in (tmp_path / "ref", tmp_path / "got"):
+        (out / "rows.jsonl").mkdir(parents=True)
+        (out / "gen" / "other.txt").mkdir(parents=True)
+    ref = _in_memory([str(corpus)], pipeline.RunOptions(), tmp_path / "ref")
+    got = _streamed([str(corpus)], pipeline.RunOptions(jobs=2), tmp_path / "got")
+    same = str(tmp_path / "got"), str(tmp_path / "ref")  # the errors name the output folder
+    assert [str(e).replace(*same) for e in got] == [str(e) for e in ref]
+    assert sum("folder stands where" in str(e) for e in got) == 2
+    assert {k: v.replace(same[0].encode(), same[1].encode()) for k, v in _files(tmp_path / "got").items()} \
+        == _files(tmp_path / "ref")
+    provenance = [json.loads(ln) for ln in (tmp_path / "got" / PROVENANCE_NAME).read_text().splitlines()]
+    assert [p["output"] for p in provenance if Path(p["path"]).name == "rows.jsonl"] == [None, None, None]
+
+
+def test_a_jsonl_file_is_read_in_chunks_of_rows(tmp_path, monkeypatch):
+    """More rows than one chunk: the rows come out in order, numbered from 1, whatever the chunking."""
+    from dedup import reader
+
+    monkeypatch.setattr(reader, "JSONL_CHUNK_ROWS", 7)
+    rows = [{"n": i, "text": f"Row {i} tells its own short story about the number {i * 37}."} for i in range(40)]
+    text = "".join(json.dumps(r) + "\n" for r in rows).replace('{"n": 13,', '{"n": 13 oops,')
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "rows.jsonl").write_text(text, encoding="utf-8")
+    ref = _in_memory([str(tmp_path / "in")], pipeline.RunOptions(near_duplicates=False), tmp_path / "ref")
+    got = _streamed([str(tmp_path / "in")], pipeline.RunOptions(jobs=2, near_duplicates=False), tmp_path / "got")
+    assert [str(e) for e in got] == [str(e) for e in ref] and "row 14" in str(got[0])
+    assert _files(tmp_path / "got") == _files(tmp_path / "ref")
+    out = [json.loads(ln) for ln in (tmp_path / "got" / "rows.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["n"] for r in out] == [i for i in range(40) if i != 13]
