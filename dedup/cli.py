@@ -187,29 +187,26 @@ def _clean_streamed(paths, options: RunOptions, outdir: Path, provenance_path: P
               help="Write the self-contained HTML report to FILE.")
 def report(paths, json_path, html_path, quiet, **kw) -> None:
     """Analyse PATH... and report what cleaning would do, without writing cleaned files."""
-    from .report import build_report, report_json
-    from .report_html import render_html
-    from .writer import write_atomic
+    from tqdm import tqdm
+
+    from .folder_run import ReportTargets, analyse
+    from .report import print_summary
 
     options = build_options(kw)
-    result = execute(paths, options, quiet)
-    errors = list(result.errors)
-    if json_path or html_path:
-        data = build_report(result, errors)
-        try:
-            if json_path == "-":
-                sys.stdout.write(report_json(data))
-                sys.stdout.flush()
-            elif json_path:
-                write_atomic(Path(json_path), report_json(data))
-            if html_path:
-                write_atomic(html_path, render_html(data))
-        except DedupError as exc:
-            errors.append(exc)
-    report_errors(errors)
+    stdin_bytes = sys.stdin.buffer.read() if "-" in paths else None
+    targets = ReportTargets(sys.stdout if json_path == "-" else (Path(json_path) if json_path else None), html_path)
+    bar = tqdm(total=None, unit="doc", file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
+    try:
+        run = analyse(list(paths), options, targets, stdin_bytes, bar.update)
+    except DedupError as exc:
+        click.echo(f"dedup: error: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        bar.close()
+    report_errors(run.errors)
     if not quiet:
-        _summary(result, errors)
-    sys.exit(1 if errors else 0)
+        print_summary(run.as_result(), run.errors, rows=run.metrics)
+    sys.exit(1 if run.errors else 0)
 
 
 def _make_output_folder(outdir: Path) -> None:

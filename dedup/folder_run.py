@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from . import reader
 from .clean import CleanOptions
@@ -108,20 +109,45 @@ def clean_to_folder(paths: list[str], options: RunOptions, outdir: Path, provena
     Returns the errors, clusters, learned chrome and per-document metrics (for
     the terminal summary); nothing of the texts.
     """
+    from .report import HTML_NAME, JSON_NAME
+
+    targets = ReportTargets(outdir / JSON_NAME, outdir / HTML_NAME) if report else None
+    return _run(paths, options, outdir, provenance_path, targets, stdin_bytes, progress)
+
+
+@dataclass
+class ReportTargets:
+    """Where the reports go: a path, an open text handle (the JSON on stdout), or None for none."""
+
+    json: Path | TextIO | None = None
+    html: Path | None = None
+
+
+def analyse(paths: list[str], options: RunOptions, targets: ReportTargets | None,
+            stdin_bytes: bytes | None = None, progress: Callable[[int], None] | None = None) -> FolderRun:
+    """`dedup report`: everything `clean_to_folder` does but write cleaned files and provenance."""
+    return _run(paths, options, None, None, targets, stdin_bytes, progress)
+
+
+def _run(paths: list[str], options: RunOptions, outdir: Path | None, provenance_path: Path | None,
+         targets: ReportTargets | None, stdin_bytes: bytes | None, progress: Callable[[int], None] | None
+         ) -> FolderRun:
+    detailed = targets is not None and (targets.json is not None or targets.html is not None)
     index = _open_index(options)
     try:
         with contextlib.ExitStack() as stack:
             docs_spool, results_spool, shingles_spool = (stack.enter_context(Spool()) for _ in range(3))
             pool = stack.enter_context(_workers(options))
             metas, errors, learned = _read_all(paths, options, stdin_bytes, docs_spool, pool)
-            sketches = _clean_all(docs_spool, options, learned, results_spool, shingles_spool, progress, report, pool)
+            sketches = _clean_all(docs_spool, options, learned, results_spool, shingles_spool, progress, detailed,
+                                  pool)
             clusters = cluster_sketches(sketches, options.neardup, index) if options.near_duplicates and metas else []
             del sketches
             run = FolderRun(errors, clusters, learned, paths)
-            entries = _Entries(run, stack.enter_context(Spool()) if report else None)
+            entries = _Entries(run, stack.enter_context(Spool()) if detailed else None)
             _write_all(results_spool, metas, clusters, options, outdir, provenance_path, run, entries)
-            if report:
-                _write_reports(run, entries.spool, outdir)
+            if detailed:
+                _write_reports(run, entries.spool, targets)
             return run
     finally:
         if index is not None:
@@ -376,10 +402,11 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
     owner: dict[str, str] = {}
     for m in metas:
         owner.setdefault(m.output_name, m.path)
-    sweep_temps(outdir)
-    run.errors.extend(_collision_errors(metas, owner))
+    if outdir is not None:
+        sweep_temps(outdir)
+        run.errors.extend(_collision_errors(metas, owner))
     with contextlib.ExitStack() as stack:
-        prov_file = _provenance_sink(stack, provenance_path, inputs, run.errors)
+        prov_file = _provenance_sink(stack, provenance_path, inputs, run.errors) if provenance_path else _Discard()
 
         def entry_of(outcome: Outcome, finished: _Finished) -> dict:
             """The report entry of a document that came back from the spool (drawings reused if still valid)."""
@@ -391,6 +418,10 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
 
         def single(meta: _Meta, finished: _Finished) -> None:
             """A document that is a file of its own (text, Markdown, HTML)."""
+            if outdir is None:  # nothing is written (`dedup report`)
+                outcome = _marked(pickle.loads(finished.outcome), copies, options) if meta.doc_id in copies else None
+                entries.add(entry_of(outcome, finished) if outcome is not None else finished.entry)
+                return
             owned = owner[meta.output_name] == meta.path
             if owned and meta.doc_id not in copies and _write_text(finished.text, meta, outdir, inputs, run.errors):
                 prov_file.write(finished.provenance)
@@ -426,12 +457,12 @@ class _JsonlOutput:
     they all say so (no output), as `output.write_outputs` records it.
     """
 
-    def __init__(self, meta: _Meta, owned: bool, outdir: Path, inputs: set[tuple[int, int]],
+    def __init__(self, meta: _Meta, owned: bool, outdir: Path | None, inputs: set[tuple[int, int]],
                  errors: list[DedupError]) -> None:
-        self.meta, self.errors, self.ok = meta, errors, owned
+        self.meta, self.errors, self.ok = meta, errors, owned or outdir is None
         self.pending = Spool()
         self.writer = self.handle = None
-        if owned:
+        if owned and outdir is not None:
             try:
                 target = outdir / meta.output_name
                 guard_not_input(target, inputs)
@@ -474,23 +505,29 @@ class _JsonlOutput:
                 entries.add(entry)
 
 
-def _write_reports(run: FolderRun, details: Spool, outdir: Path) -> None:
-    """dedup-report.json and .html, as `report.build_report` + `report_json` / `render_html` would write them.
+def _write_reports(run: FolderRun, details: Spool, targets: ReportTargets) -> None:
+    """The JSON and HTML reports, as `report.build_report` + `report_json` / `render_html` would write them.
 
     The documents are read back from the spool in the report's order while the
     files are written, so neither the entries nor the pages are ever whole in memory.
     """
-    from .report import HTML_NAME, JSON_NAME, report_head, worst_first, write_report_json
+    from .report import report_head, worst_first, write_report_json
     from .report_html import html_chunks
 
     rank = {id(m): n for n, m in enumerate(run.metrics)}
     ordered = worst_first(run.metrics)
     order, ids = [rank[id(m)] for m in ordered], [m["id"] for m in ordered]
     head = report_head(run.as_result(), run.metrics, list(run.errors))
-    for name, write in ((JSON_NAME, lambda h: write_report_json(h, head, _Ranked(details, order))),
-                        (HTML_NAME, lambda h: h.writelines(html_chunks(head, _Ranked(details, order), ids)))):
+    for target, write in ((targets.json, lambda h: write_report_json(h, head, _Ranked(details, order))),
+                          (targets.html, lambda h: h.writelines(html_chunks(head, _Ranked(details, order), ids)))):
+        if target is None:
+            continue
+        if not isinstance(target, Path):
+            write(target)
+            target.flush()
+            continue
         try:
-            with atomic_writer(outdir / name) as handle:
+            with atomic_writer(target) as handle:
                 write(handle)
         except OutputError as exc:
             run.errors.append(exc)

@@ -124,3 +124,18 @@ def test_a_jsonl_file_is_read_in_chunks_of_rows(tmp_path, monkeypatch):
     assert _files(tmp_path / "got") == _files(tmp_path / "ref")
     out = [json.loads(ln) for ln in (tmp_path / "got" / "rows.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["n"] for r in out] == [i for i in range(40) if i != 13]
+
+
+def test_streamed_report_is_the_in_memory_report(corpus, tmp_path):
+    """`dedup report` (nothing written but the reports) gives the in-memory run's JSON and HTML, byte for byte."""
+    import io
+
+    result = pipeline.run([str(corpus)], pipeline.RunOptions())
+    data = build_report(result, list(result.errors))
+    handle = io.StringIO()
+    run = folder_run.analyse([str(corpus)], pipeline.RunOptions(jobs=2),
+                             folder_run.ReportTargets(handle, tmp_path / "r.html"))
+    assert handle.getvalue() == report_json(data)
+    assert (tmp_path / "r.html").read_text(encoding="utf-8") == render_html(data)
+    assert [str(e) for e in run.errors] == [str(e) for e in result.errors]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]  # no cleaned file, no provenance
