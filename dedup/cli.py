@@ -17,10 +17,9 @@ from .clean import CleanOptions
 from .corpus import CorpusOptions
 from .errors import DedupError
 from .neardup import NearDupOptions
-from .output import PROVENANCE_NAME, document_texts, write_outputs, write_provenance
-from .pipeline import RunOptions, RunResult, run
+from .output import PROVENANCE_NAME
+from .pipeline import RunOptions
 from .segment import DEFAULT_MARKERS
-from .writer import file_ids
 
 
 def shared_options(func):
@@ -80,21 +79,6 @@ def report_errors(errors: list[DedupError]) -> None:
         click.echo(f"dedup: error: {err}", err=True)
 
 
-def execute(paths: tuple[str, ...], options: RunOptions, quiet: bool) -> RunResult:
-    """Run the pipeline with a progress bar on stderr; library errors become messages."""
-    stdin_bytes = sys.stdin.buffer.read() if "-" in paths else None
-    from tqdm import tqdm
-
-    bar = tqdm(total=None, unit="doc", file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
-    try:
-        return run(list(paths), options, stdin_bytes, progress=bar.update)
-    except DedupError as exc:
-        click.echo(f"dedup: error: {exc}", err=True)
-        sys.exit(1)
-    finally:
-        bar.close()
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dedup")
 def main() -> None:
@@ -128,41 +112,25 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, no_
     if outdir is not None:
         _make_output_folder(outdir)
         options.exclude = [outdir]
-        _clean_streamed(paths, options, outdir, provenance_path or outdir / PROVENANCE_NAME, save_boilerplate,
-                        not no_report, quiet)
-    result = execute(paths, options, quiet)
-    errors = list(result.errors)
-    if outdir is None:
-        texts = document_texts(result, keep_duplicates, options.text_field)
-        for text in texts.values():
-            sys.stdout.write(text)
-        if provenance_path:
-            _guarded(errors, write_provenance, result, provenance_path)
-    else:
-        inputs = file_ids(o.doc.path for o in result.outcomes if o.doc.path != "-")
-        errors += write_outputs(result, outdir, keep_duplicates, options.text_field, inputs)
-        _guarded(errors, write_provenance, result, provenance_path or outdir / PROVENANCE_NAME)
-        if not no_report:
-            _write_reports(result, outdir, errors)
-    if save_boilerplate and result.learned is not None:
-        _guarded(errors, result.learned.save, save_boilerplate)
-    report_errors(errors)
-    if not quiet:
-        _summary(result, errors)
-    sys.exit(1 if errors else 0)
+    _clean_streamed(paths, options, outdir, provenance_path, save_boilerplate, not no_report, quiet)
 
 
-def _clean_streamed(paths, options: RunOptions, outdir: Path, provenance_path: Path, save_boilerplate: Path | None,
-                    reports: bool, quiet: bool) -> None:
-    """The folder run in bounded memory (`dedup.folder_run`): same files as the in-memory run; exits."""
+def _clean_streamed(paths, options: RunOptions, outdir: Path | None, provenance_path: Path | None,
+                    save_boilerplate: Path | None, reports: bool, quiet: bool) -> None:
+    """Clean in bounded memory (`dedup.folder_run`) into OUTDIR, or to stdout without one; exits."""
     from tqdm import tqdm
 
-    from .folder_run import clean_to_folder
+    from .folder_run import clean_to_folder, clean_to_stream
 
-    stdin_bytes = sys.stdin.buffer.read() if "-" in paths else None
+    stdin = sys.stdin.buffer if "-" in paths else None
     bar = tqdm(total=None, unit="doc", file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
     try:
-        run = clean_to_folder(list(paths), options, outdir, provenance_path, stdin_bytes, bar.update, reports)
+        if outdir is None:
+            run = clean_to_stream(list(paths), options, sys.stdout, provenance_path, stdin, bar.update)
+            sys.stdout.flush()
+        else:
+            run = clean_to_folder(list(paths), options, outdir, provenance_path or outdir / PROVENANCE_NAME,
+                                  stdin, bar.update, reports)
     except DedupError as exc:
         click.echo(f"dedup: error: {exc}", err=True)
         sys.exit(1)
@@ -225,27 +193,6 @@ def _guarded(errors: list[DedupError], write, *args) -> None:
         write(*args)
     except DedupError as exc:
         errors.append(exc)
-
-
-def _write_reports(result: RunResult, outdir: Path, errors: list[DedupError]) -> None:
-    """The JSON and HTML reports next to the cleaned files (see report.py); a write failure joins `errors`."""
-    from .report import HTML_NAME, JSON_NAME, build_report, report_json
-    from .report_html import render_html
-    from .writer import write_atomic
-
-    data = build_report(result, errors)
-    for name, render in ((JSON_NAME, report_json), (HTML_NAME, render_html)):
-        try:
-            write_atomic(outdir / name, render(data))
-        except DedupError as exc:
-            errors.append(exc)
-
-
-def _summary(result: RunResult, errors: list[DedupError]) -> None:
-    """The compact per-document table on stderr (see report.summary_table)."""
-    from .report import print_summary
-
-    print_summary(result, errors)
 
 
 if __name__ == "__main__":

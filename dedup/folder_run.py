@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from . import reader
 from .clean import CleanOptions
@@ -129,9 +129,19 @@ def analyse(paths: list[str], options: RunOptions, targets: ReportTargets | None
     return _run(paths, options, None, None, targets, stdin_bytes, progress)
 
 
+def clean_to_stream(paths: list[str], options: RunOptions, out: TextIO, provenance_path: Path | None = None,
+                    stdin: bytes | BinaryIO | None = None, progress: Callable[[int], None] | None = None) -> FolderRun:
+    """`dedup clean INPUT` without -o: the cleaned text (or JSONL rows) of the input go to `out` as they are ready.
+
+    Standard input may come as a binary stream: a JSONL stream is then read
+    chunk by chunk, so a pipeline step holds no more than the index.
+    """
+    return _run(paths, options, None, provenance_path, None, stdin, progress, out)
+
+
 def _run(paths: list[str], options: RunOptions, outdir: Path | None, provenance_path: Path | None,
-         targets: ReportTargets | None, stdin_bytes: bytes | None, progress: Callable[[int], None] | None
-         ) -> FolderRun:
+         targets: ReportTargets | None, stdin_bytes: bytes | BinaryIO | None, progress: Callable[[int], None] | None,
+         out: TextIO | None = None) -> FolderRun:
     detailed = targets is not None and (targets.json is not None or targets.html is not None)
     index = _open_index(options)
     try:
@@ -145,7 +155,7 @@ def _run(paths: list[str], options: RunOptions, outdir: Path | None, provenance_
             del sketches
             run = FolderRun(errors, clusters, learned, paths)
             entries = _Entries(run, stack.enter_context(Spool()) if detailed else None)
-            _write_all(results_spool, metas, clusters, options, outdir, provenance_path, run, entries)
+            _write_all(results_spool, metas, clusters, options, outdir, provenance_path, run, entries, out)
             if detailed:
                 _write_reports(run, entries.spool, targets)
             return run
@@ -208,7 +218,7 @@ def _workers(options: RunOptions) -> Iterator[_Workers | None]:
         yield None
 
 
-def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | None, spool: Spool,
+def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | BinaryIO | None, spool: Spool,
               pool: _Workers | None) -> tuple[list[_Meta], list[DedupError], LearnedBoilerplate | None]:
     """Read every input into the spool, counting lines for the corpus pass; errors in the order met.
 
@@ -246,17 +256,26 @@ class _Rows:
     rows: list[bytes]
 
 
-def _read_jobs(items: list, stdin_bytes: bytes | None) -> Iterator[tuple[list, bytes | None]]:
+def _read_jobs(items: list, stdin: bytes | BinaryIO | None) -> Iterator[tuple[list, bytes | None]]:
     """Batches of discovered items for `_read_batch`, in order; a JSONL file comes as chunks of its rows.
 
-    Standard input travels only with the batch that reads it.  The rows of a
-    JSONL file are read here, lazily, as the batches go out.
+    Standard input travels only with the batch that reads it (as bytes; a
+    JSONL stream is read here in chunks).  The rows of a JSONL file are read
+    here, lazily, as the batches go out.
     """
     batch: list = []
+    read: list[bytes] = []
+
+    def stdin_bytes() -> bytes | None:
+        if not hasattr(stdin, "read"):
+            return stdin
+        if not read:
+            read.append(stdin.read())
+        return read[0]
 
     def out() -> tuple[list, bytes | None]:
-        stdin = any(isinstance(s, reader.InputFile) and s.source is None for s in batch)
-        return list(batch), stdin_bytes if stdin else None
+        wanted = any(isinstance(s, reader.InputFile) and s.source is None for s in batch)
+        return list(batch), stdin_bytes() if wanted else None
 
     for item in items:
         if isinstance(item, reader.InputFile) and item.fmt == "jsonl":
@@ -264,7 +283,7 @@ def _read_jobs(items: list, stdin_bytes: bytes | None) -> Iterator[tuple[list, b
                 yield out()
                 batch.clear()
             try:
-                for first, rows in reader.jsonl_chunks(item, stdin_bytes):
+                for first, rows in reader.jsonl_chunks(item, stdin):
                     yield [_Rows(item, first, rows)], None
             except DedupError as exc:
                 yield [exc], None
@@ -387,13 +406,15 @@ def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | N
     return sketches
 
 
-def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], options: RunOptions, outdir: Path,
-               provenance_path: Path, run: FolderRun, entries: _Entries) -> None:
+def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], options: RunOptions,
+               outdir: Path | None, provenance_path: Path | None, run: FolderRun, entries: _Entries,
+               out: TextIO | None = None) -> None:
     """Mark copies, write the cleaned files, stream the provenance and gather the report entries.
 
     Files and provenance come out as `output.write_outputs` and
     `output.write_provenance` write them; the entries are `report.document_entry`
-    (or only `report.document_metrics` without a report).
+    (or only `report.document_metrics` without a report).  Without `outdir`,
+    nothing is written but to `out` when given (the cleaned texts, in order).
     """
     from .report import document_entry, document_metrics
 
@@ -418,8 +439,14 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
 
         def single(meta: _Meta, finished: _Finished) -> None:
             """A document that is a file of its own (text, Markdown, HTML)."""
-            if outdir is None:  # nothing is written (`dedup report`)
+            if outdir is None:  # to `out`, or nothing is written (`dedup report`)
                 outcome = _marked(pickle.loads(finished.outcome), copies, options) if meta.doc_id in copies else None
+                if out is not None and (outcome is None or is_written(outcome, options.keep_duplicates)):
+                    out.write(finished.text)
+                if outcome is not None:
+                    prov_file.write(json.dumps(outcome.result.provenance.to_json(), ensure_ascii=False) + "\n")
+                else:
+                    prov_file.write(finished.provenance)
                 entries.add(entry_of(outcome, finished) if outcome is not None else finished.entry)
                 return
             owned = owner[meta.output_name] == meta.path
@@ -442,7 +469,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
                 single(meta, finished)
                 continue
             if jsonl is None:
-                jsonl = _JsonlOutput(meta, owner[meta.output_name] == meta.path, outdir, inputs, run.errors)
+                jsonl = _JsonlOutput(meta, owner[meta.output_name] == meta.path, outdir, inputs, run.errors, out)
             outcome = _marked(pickle.loads(finished.outcome), copies, options)
             jsonl.add(outcome, entry_of(outcome, finished), options)
         if jsonl is not None:
@@ -458,10 +485,10 @@ class _JsonlOutput:
     """
 
     def __init__(self, meta: _Meta, owned: bool, outdir: Path | None, inputs: set[tuple[int, int]],
-                 errors: list[DedupError]) -> None:
+                 errors: list[DedupError], out: TextIO | None = None) -> None:
         self.meta, self.errors, self.ok = meta, errors, owned or outdir is None
         self.pending = Spool()
-        self.writer = self.handle = None
+        self.writer, self.handle = None, out if outdir is None else None
         if owned and outdir is not None:
             try:
                 target = outdir / meta.output_name

@@ -9,6 +9,7 @@ Decoding honours a BOM, then strict UTF-8, then charset detection
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
@@ -18,7 +19,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .errors import FormatError, InputError
 
@@ -330,7 +331,7 @@ def _record(number: int, line: str, spec: InputFile, text_field: str
 JSONL_CHUNK_ROWS = 256  # rows read, parsed and cleaned together when a JSONL file is streamed
 
 
-def jsonl_chunks(spec: InputFile, stdin_bytes: bytes | None = None) -> Iterator[tuple[int, list[bytes]]]:
+def jsonl_chunks(spec: InputFile, stdin: bytes | BinaryIO | None = None) -> Iterator[tuple[int, list[bytes]]]:
     """A JSONL input as (number of the first row, raw rows), `JSONL_CHUNK_ROWS` rows at a time.
 
     The file is read as a stream, so a JSONL file of any size costs one chunk
@@ -338,9 +339,10 @@ def jsonl_chunks(spec: InputFile, stdin_bytes: bytes | None = None) -> Iterator[
     row; a file with a UTF-16/32 byte-order mark is decoded whole, as before.
     Raises InputError for what makes the whole file unusable (unreadable,
     empty, binary), exactly as `read_bytes` / `decode` / `check_not_empty` do.
+    Standard input comes as its bytes or as a binary stream (read, not closed).
     """
     if spec.source is None:
-        handle = io.BytesIO(stdin_bytes or b"")
+        handle = contextlib.nullcontext(stdin) if hasattr(stdin, "read") else io.BytesIO(stdin or b"")
     else:
         try:
             handle = open(spec.source, "rb")  # noqa: SIM115 (closed below, also on errors)
@@ -350,7 +352,7 @@ def jsonl_chunks(spec: InputFile, stdin_bytes: bytes | None = None) -> Iterator[
             raise InputError("is a folder, not a file", spec.path, "pass the folder itself")
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", spec.path, "check the file")
-    with handle:
+    with handle as handle:
         head = handle.read(8192)
         if not head:
             raise InputError("empty file (0 bytes)", spec.path, "remove it or pass a non-empty file")

@@ -139,3 +139,24 @@ def test_streamed_report_is_the_in_memory_report(corpus, tmp_path):
     assert (tmp_path / "r.html").read_text(encoding="utf-8") == render_html(data)
     assert [str(e) for e in run.errors] == [str(e) for e in result.errors]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]  # no cleaned file, no provenance
+
+
+def test_jsonl_on_stdin_streams_to_stdout_like_the_in_memory_run(tmp_path, monkeypatch):
+    """`dedup clean - --stdin-format jsonl`: rows read from the stream in chunks, written as they are ready."""
+    import io
+
+    from dedup import reader
+    from dedup.output import document_texts
+
+    monkeypatch.setattr(reader, "JSONL_CHUNK_ROWS", 5)
+    rows = [{"n": i, "text": f"Row {i} is about item {i * 7919 % 1000}.\n\nRow {i} is about item"
+                             f" {i * 7919 % 1000}.\n"} for i in range(23)]
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode("utf-8")
+    options = pipeline.RunOptions(stdin_format="jsonl", near_duplicates=False)
+    expected = "".join(document_texts(pipeline.run(["-"], options, data), False, "text").values())
+    out = io.StringIO()
+    run = folder_run.clean_to_stream(["-"], options, out, tmp_path / "prov.jsonl", io.BytesIO(data))
+    assert not run.errors and out.getvalue() == expected
+    texts = [json.loads(ln)["text"] for ln in out.getvalue().splitlines()]
+    assert texts == [f"Row {i} is about item {i * 7919 % 1000}.\n" for i in range(23)]  # each repeat dropped
+    assert len((tmp_path / "prov.jsonl").read_text().splitlines()) == 23
