@@ -1,12 +1,15 @@
-"""`dedup clean ... -o OUTDIR` in bounded memory: documents stream through a spool on disk.
+"""The command line's runs in bounded memory: documents stream through spool files on disk.
 
-The in-memory run (`pipeline.run`) holds every document and its result until
-the near-duplicate stage has decided which copies are written.  This run gives
-the same bytes (tested) while holding, per document, only what the corpus-wide
-stages need - the index:
+`clean_to_folder` is `dedup clean ... -o OUTDIR`, `clean_to_stream` is
+`dedup clean INPUT` to stdout, `analyse` is `dedup report`.  The in-memory run
+(`pipeline.run`, the library's) holds every document and its result until the
+near-duplicate stage has decided which copies are written.  These runs give
+the same bytes (tested) while holding, per document, only what the
+corpus-wide stages need - the index:
 
-1. read: each input is read and decoded once; its documents go to a spool file
-   (`dedup.spool`) and the corpus pass counts their lines (`corpus.Observer`);
+1. read: each input is read and decoded once (a JSONL file chunk by chunk of
+   rows); its documents go to a spool file (`dedup.spool`) and the corpus
+   pass counts their lines (`corpus.Observer`);
 2. clean: documents come back from the spool one by one and are cleaned (with
    `jobs` > 1 in worker processes, with `--engine dask` on the Dask cluster; a
    bounded window of batches in flight); the

@@ -1,4 +1,8 @@
-"""The folder run: read → corpus pass → repair each document → near-duplicates → write.
+"""The folder run in memory: read → corpus pass → repair each document → near-duplicates → write.
+
+This is the library's run (`run`, then `output.write_outputs`); the command
+line runs the same stages in bounded memory (`dedup.folder_run`), with the
+same results.
 
 `run` reads every input into documents, learns the folder's recurring chrome
 (the corpus pass), cleans each document (in worker processes with `jobs`>1;
