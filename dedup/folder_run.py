@@ -50,7 +50,8 @@ from .pipeline import Outcome, RunOptions, RunResult, _clean_one, _documents_of,
 from .spool import Spool
 from .writer import atomic_writer, file_ids, guard_not_input, jsonl_text, sweep_temps, write_atomic
 
-_BATCH = 16  # documents per worker task
+_BATCH = 16  # documents per worker task (local processes)
+_DASK_BATCH = 128  # per Dask task: a task costs a scheduler round trip, so fewer, larger ones
 _WINDOW = 4  # tasks in flight per worker
 
 
@@ -190,6 +191,7 @@ class _Workers:
 
     submit: Callable  # submit(fn, *args) -> a future with .result()
     window: int  # batches in flight at most
+    batch: int = _BATCH  # documents (or discovered inputs) per task
     share: Callable = lambda obj: obj  # noqa: E731  (what to pass for an object every task needs)
 
 
@@ -209,7 +211,7 @@ def _workers(options: RunOptions) -> Iterator[_Workers | None]:
         try:
             count = max(1, len(client.scheduler_info().get("workers", {})))
             yield _Workers(lambda fn, *args: client.submit(fn, *args, pure=False), count * _WINDOW,
-                           lambda obj: obj if obj is None else client.scatter(obj, broadcast=True))
+                           _DASK_BATCH, lambda obj: obj if obj is None else client.scatter(obj, broadcast=True))
         finally:
             client.close()
             if cluster is not None:
@@ -242,7 +244,8 @@ def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | Binary
                 metas.append(_Meta(doc.doc_id, doc.path, doc.output_name, doc.fmt))
 
     items = list(reader.discover(paths, options.stdin_format, options.exclude))
-    _run_batches(_read_jobs(items, stdin_bytes), _read_batch, (options, observer is not None), pool, keep)
+    size = pool.batch if pool is not None else _BATCH
+    _run_batches(_read_jobs(items, stdin_bytes, size), _read_batch, (options, observer is not None), pool, keep)
     learned = learn_from(observer, options.corpus) if observer is not None else None
     if options.boilerplate_from is not None:
         saved = LearnedBoilerplate.load(options.boilerplate_from)
@@ -259,7 +262,8 @@ class _Rows:
     rows: list[bytes]
 
 
-def _read_jobs(items: list, stdin: bytes | BinaryIO | None) -> Iterator[tuple[list, bytes | None]]:
+def _read_jobs(items: list, stdin: bytes | BinaryIO | None, size: int = _BATCH
+               ) -> Iterator[tuple[list, bytes | None]]:
     """Batches of discovered items for `_read_batch`, in order; a JSONL file comes as chunks of its rows.
 
     Standard input travels only with the batch that reads it (as bytes; a
@@ -292,7 +296,7 @@ def _read_jobs(items: list, stdin: bytes | BinaryIO | None) -> Iterator[tuple[li
                 yield [exc], None
             continue
         batch.append(item)
-        if len(batch) == _BATCH:
+        if len(batch) == size:
             yield out()
             batch.clear()
     if batch:
@@ -372,11 +376,11 @@ def _clean_batch(batch: list[tuple[int, reader.Document]], clean: CleanOptions, 
     return out
 
 
-def _batches(docs: Iterable[reader.Document]) -> Iterator[list[tuple[int, reader.Document]]]:
+def _batches(docs: Iterable[reader.Document], size: int = _BATCH) -> Iterator[list[tuple[int, reader.Document]]]:
     batch: list[tuple[int, reader.Document]] = []
     for pos, doc in enumerate(docs):
         batch.append((pos, doc))
-        if len(batch) == _BATCH:
+        if len(batch) == size:
             yield batch
             batch = []
     if batch:
@@ -405,7 +409,8 @@ def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | N
             progress(len(done))
 
     shared = pool.share(learned) if pool is not None else learned
-    _run_batches(_batches(docs), _clean_batch, (options.clean, shared, neardup, report), pool, keep)
+    _run_batches(_batches(docs, pool.batch if pool is not None else _BATCH), _clean_batch,
+                 (options.clean, shared, neardup, report), pool, keep)
     return sketches
 
 
