@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gzip
 import io
 import json
 import os
@@ -24,7 +25,7 @@ from typing import Any, BinaryIO
 from .errors import FormatError, InputError
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 KNOWN_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES
 
@@ -73,7 +74,9 @@ def format_of(name: str, default: str = "text") -> str:
 
 
 def output_name_for(rel: str, fmt: str) -> str:
-    """Output file name: the same, except HTML pages become .md."""
+    """Output file name: the same, except HTML pages become .md and gzipped JSONL is written plain."""
+    if fmt == "jsonl" and rel.lower().endswith(".gz"):
+        return rel[:-3]
     if fmt != "html":
         return rel
     for suffix in (".html.gz", ".htm.gz", ".xhtml", ".html", ".htm"):
@@ -346,6 +349,8 @@ def jsonl_chunks(spec: InputFile, stdin: bytes | BinaryIO | None = None) -> Iter
     else:
         try:
             handle = open(spec.source, "rb")  # noqa: SIM115 (closed below, also on errors)
+            if spec.path.lower().endswith(".gz"):
+                handle = gzip.GzipFile(fileobj=handle, mode="rb")  # read as a stream, however large
         except PermissionError:
             raise InputError("permission denied", spec.path, "make the file readable, e.g. chmod +r")
         except IsADirectoryError:
@@ -353,11 +358,11 @@ def jsonl_chunks(spec: InputFile, stdin: bytes | BinaryIO | None = None) -> Iter
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", spec.path, "check the file")
     with handle as handle:
-        head = handle.read(8192)
+        head = _read(handle, 8192, spec.path)
         if not head:
             raise InputError("empty file (0 bytes)", spec.path, "remove it or pass a non-empty file")
         if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or b"\x00" in head:
-            text, _ = decode(head + handle.read(), spec.path)  # UTF-16/32 (or the binary-file error)
+            text, _ = decode(head + _read(handle, -1, spec.path), spec.path)  # UTF-16/32 (or the binary-file error)
             check_not_empty(text, spec.path)
             rows = [line.encode("utf-8") for line in text.split("\n")]
             for start in range(0, len(rows), JSONL_CHUNK_ROWS):
@@ -377,16 +382,30 @@ def jsonl_chunks(spec: InputFile, stdin: bytes | BinaryIO | None = None) -> Iter
             yield number, chunk
 
 
+def _read(handle, size: int, path: str) -> bytes:
+    """`handle.read(size)`, with read and gzip failures as InputError."""
+    try:
+        return handle.read(size)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise InputError(f"not a valid gzip file ({exc or 'truncated'})", path, "re-download or gunzip it")
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path, "check the file")
+
+
 def _lines(head: bytes, handle, path: str) -> Iterator[bytes]:
-    """The rows of a byte stream whose first bytes were already read, split at b"\n" only."""
+    """The rows of a byte stream whose first bytes were already read, split at b"\n" only.
+
+    A row may not grow past twice the document limit without ending (a
+    newline-free stream, e.g. a gzip bomb, is refused instead of filling memory).
+    """
+    limit = 2 * max_input_bytes()
     pending = head
     while True:
         *complete, pending = pending.split(b"\n")
         yield from complete
-        try:
-            block = handle.read(1 << 20)
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", path, "check the file")
+        if len(pending) > limit:
+            raise InputError(f"a row longer than {limit / 2**20:g} MB", path, "split it or raise DEDUP_MAX_INPUT_MB")
+        block = _read(handle, 1 << 20, path)
         if not block:
             break
         pending += block

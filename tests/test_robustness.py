@@ -112,6 +112,11 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "too_large": (lambda d: write(d / "huge.txt", "Big text line here. " * 200_000), "huge.txt", "too large"),
     "jsonl_row_too_large": (lambda d: write(d / "big.jsonl", json.dumps({"text": "word " * 700_000}) + "\n"),
                             "big.jsonl", "too large"),
+    "jsonl_gzip_truncated": (lambda d: write(d / "rows.jsonl.gz", gzip.compress(b'{"text": "Fine row."}\n' * 99)[:-12]),
+                             "rows.jsonl.gz", "gzip"),
+    "jsonl_gzip_corrupt": (lambda d: write(d / "rows.jsonl.gz", b"\x1f\x8b\x08\x00garbage"), "rows.jsonl.gz", "gzip"),
+    "jsonl_endless_row": (lambda d: write(d / "rows.jsonl.gz", gzip.compress(b"x" * (17 * 2**20))), "rows.jsonl.gz",
+                          "row longer than"),
 }
 
 
@@ -442,3 +447,13 @@ def test_jsonl_rows_may_hold_raw_unicode_line_breaks(tmp_path):
     assert result.exit_code == 0, result.stderr
     out = [json.loads(line) for line in (tmp_path / "out" / "rows.jsonl").read_text(encoding="utf-8").split("\n") if line]
     assert [r["text"] for r in out] == texts
+
+
+def test_gzipped_jsonl_is_read_as_a_stream_and_written_plain(tmp_path):
+    rows = [{"id": i, "text": f"Row {i} is a short article about subject number {i * 31}."} for i in range(3)]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "shard.jsonl.gz").write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
+    result = invoke("clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q", "--no-near-duplicates")
+    assert result.exit_code == 0, result.stderr
+    out = [json.loads(ln) for ln in (tmp_path / "out" / "shard.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert out == rows
