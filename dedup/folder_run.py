@@ -12,20 +12,21 @@ corpus-wide stages need - the index:
    pass counts their lines (`corpus.Observer`);
 2. clean: documents come back from the spool one by one and are cleaned (with
    `jobs` > 1 in worker processes, with `--engine dask` on the Dask cluster; a
-   bounded window of batches in flight); the
-   worker also sketches the cleaned text for the near-duplicate stage
-   (`neardup.sketch_document`); the result goes to a second spool, the sketch
-   (shingle hashes and signature) stays in memory;
-3. near-duplicates: clusters from the sketches (and the `--index`);
+   bounded window of batches in flight); the worker also sketches the cleaned
+   text for the near-duplicate stage (`neardup.sketch_document`) and prepares
+   its provenance line and report entry; the result goes to a second spool,
+   the signature stays in memory and the shingle hashes go to a third;
+3. near-duplicates: clusters from the signatures (and the `--index`), the
+   shingle hashes of candidate pairs read back for the exact check;
 4. write: results come back from the spool in input order; copies are marked,
-   cleaned files written, provenance lines streamed to their file, and the
-   report entries gathered.
+   cleaned files (or JSONL rows, or stdout) written, provenance lines
+   streamed, report entries spooled, then both reports written from them.
 
 What still grows with the corpus is the index: the signatures (8 bytes per
-permutation per document; the shingle hashes wait in a spool and are read
-back for candidate pairs only), the corpus pass's line table (two integers
-per distinct line, text only for lines on two pages or more), and the report,
-which has one entry per document (pass `--no-report` to leave it out).
+permutation per document), the corpus pass's line table (two integers per
+distinct line, text only for lines on two pages or more) and each document's
+metrics for the terminal summary.  The price is disk: the spools hold about
+four times the input.
 """
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ class _Meta:
 
 
 def clean_to_folder(paths: list[str], options: RunOptions, outdir: Path, provenance_path: Path,
-                    stdin_bytes: bytes | None = None, progress: Callable[[int], None] | None = None,
+                    stdin_bytes: bytes | BinaryIO | None = None, progress: Callable[[int], None] | None = None,
                     report: bool = True) -> FolderRun:
     """Read, learn, clean, link and write `paths` into `outdir` (with the reports unless `report` is false).
 
@@ -128,7 +129,7 @@ class ReportTargets:
 
 
 def analyse(paths: list[str], options: RunOptions, targets: ReportTargets | None,
-            stdin_bytes: bytes | None = None, progress: Callable[[int], None] | None = None) -> FolderRun:
+            stdin_bytes: bytes | BinaryIO | None = None, progress: Callable[[int], None] | None = None) -> FolderRun:
     """`dedup report`: everything `clean_to_folder` does but write cleaned files and provenance."""
     return _run(paths, options, None, None, targets, stdin_bytes, progress)
 
@@ -146,6 +147,7 @@ def clean_to_stream(paths: list[str], options: RunOptions, out: TextIO, provenan
 def _run(paths: list[str], options: RunOptions, outdir: Path | None, provenance_path: Path | None,
          targets: ReportTargets | None, stdin_bytes: bytes | BinaryIO | None, progress: Callable[[int], None] | None,
          out: TextIO | None = None) -> FolderRun:
+    """The four stages of the module docstring; `outdir` None writes no files (only `out`, if given)."""
     detailed = targets is not None and (targets.json is not None or targets.html is not None)
     index = _open_index(options)
     try:
