@@ -86,7 +86,10 @@ def sentence_hashes(texts: list[str], keys: list[str], char_ngram: int, seed: in
     sentences are hashed in one numpy pass, not one Python call per shingle:
     this runs for every sentence of every document.
     """
-    spaced = [textnorm.is_space_separated(t) for t in texts]
+    if textnorm.has_cjk("\n".join(texts)):
+        spaced = [textnorm.is_space_separated(t) for t in texts]
+    else:
+        spaced = [True] * len(texts)  # what each would say: no sentence has a CJK letter
     parts: list[np.ndarray] = []
     owners: list[np.ndarray] = []
     chars = [i for i, sp in enumerate(spaced) if not sp and keys[i]]

@@ -190,6 +190,11 @@ def cjk_ratio(text: str) -> float:
     return sum(map(len, _CJK_RUN.findall(text))) / letters
 
 
+def has_cjk(text: str) -> bool:
+    """Whether `text` holds any letter of a script written without spaces."""
+    return _CJK.search(text) is not None
+
+
 def is_space_separated(text: str) -> bool:
     """True for languages whose words are separated by spaces (English, French...)."""
     if len(text) <= 3000 and not _CJK.search(text):
