@@ -243,15 +243,20 @@ def read_bytes(spec: InputFile, stdin_bytes: bytes | None = None) -> bytes:
         if spec.fmt != "jsonl":
             check_size(spec.source.stat().st_size, spec.path, factor=HTML_SIZE_FACTOR if spec.fmt == "html" else 1)
         data = spec.source.read_bytes()
-    except PermissionError:
-        raise InputError("permission denied", spec.path, "make the file readable, e.g. chmod +r")
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", spec.path, "pass the folder itself")
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", spec.path, "check the file")
+        raise _unreadable(exc, spec.path) from exc
     if spec.path.lower().endswith(".gz"):
         data = _gunzip(data, spec.path)
     return data
+
+
+def _unreadable(exc: OSError, path: str) -> InputError:
+    """The error for a file that cannot be opened or read, with the fix."""
+    if isinstance(exc, PermissionError):
+        return InputError("permission denied", path, "make the file readable, e.g. chmod +r")
+    if isinstance(exc, IsADirectoryError):
+        return InputError("is a folder, not a file", path, "pass the folder itself")
+    return InputError(f"cannot read: {exc.strerror}", path, "check the file")
 
 
 def _gunzip(data: bytes, path: str) -> bytes:
@@ -351,12 +356,8 @@ def jsonl_chunks(spec: InputFile, stdin: bytes | BinaryIO | None = None) -> Iter
             handle = open(spec.source, "rb")  # noqa: SIM115 (closed below, also on errors)
             if spec.path.lower().endswith(".gz"):
                 handle = gzip.GzipFile(fileobj=handle, mode="rb")  # read as a stream, however large
-        except PermissionError:
-            raise InputError("permission denied", spec.path, "make the file readable, e.g. chmod +r")
-        except IsADirectoryError:
-            raise InputError("is a folder, not a file", spec.path, "pass the folder itself")
         except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", spec.path, "check the file")
+            raise _unreadable(exc, spec.path) from exc
     with handle as handle:
         head = _read(handle, 8192, spec.path)
         if not head:
@@ -389,7 +390,7 @@ def _read(handle, size: int, path: str) -> bytes:
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise InputError(f"not a valid gzip file ({exc or 'truncated'})", path, "re-download or gunzip it")
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path, "check the file")
+        raise _unreadable(exc, path) from exc
 
 
 def _lines(head: bytes, handle, path: str) -> Iterator[bytes]:
