@@ -8,7 +8,9 @@ per failure on stderr), 2 for a usage error.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -20,6 +22,9 @@ from .neardup import NearDupOptions
 from .output import PROVENANCE_NAME
 from .pipeline import RunOptions
 from .segment import DEFAULT_MARKERS
+
+if TYPE_CHECKING:
+    from .folder_run import FolderRun
 
 
 def shared_options(func):
@@ -118,33 +123,19 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, no_
 def _clean_streamed(paths, options: RunOptions, outdir: Path | None, provenance_path: Path | None,
                     save_boilerplate: Path | None, reports: bool, quiet: bool) -> None:
     """Clean in bounded memory (`dedup.folder_run`) into OUTDIR, or to stdout without one; exits."""
-    from tqdm import tqdm
-
     from .folder_run import clean_to_folder, clean_to_stream
 
     stdin = sys.stdin.buffer if "-" in paths else None
-    bar = tqdm(total=None, unit="doc", file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
-    try:
-        if outdir is None:
-            run = clean_to_stream(list(paths), options, sys.stdout, provenance_path, stdin, bar.update)
-            sys.stdout.flush()
-        else:
-            run = clean_to_folder(list(paths), options, outdir, provenance_path or outdir / PROVENANCE_NAME,
-                                  stdin, bar.update, reports)
-    except DedupError as exc:
-        click.echo(f"dedup: error: {exc}", err=True)
-        sys.exit(1)
-    finally:
-        bar.close()
-    errors = run.errors
+    if outdir is None:
+        run = _with_progress(quiet, lambda progress: clean_to_stream(list(paths), options, sys.stdout,
+                                                                     provenance_path, stdin, progress))
+        sys.stdout.flush()
+    else:
+        run = _with_progress(quiet, lambda progress: clean_to_folder(
+            list(paths), options, outdir, provenance_path or outdir / PROVENANCE_NAME, stdin, progress, reports))
     if save_boilerplate and run.learned is not None:
-        _guarded(errors, run.learned.save, save_boilerplate)
-    report_errors(errors)
-    if not quiet:
-        from .report import print_summary
-
-        print_summary(run.as_result(), errors, rows=run.metrics)
-    sys.exit(1 if errors else 0)
+        _guarded(run.errors, run.learned.save, save_boilerplate)
+    _finish(run, quiet)
 
 
 @main.command()
@@ -155,22 +146,32 @@ def _clean_streamed(paths, options: RunOptions, outdir: Path | None, provenance_
               help="Write the self-contained HTML report to FILE.")
 def report(paths, json_path, html_path, quiet, **kw) -> None:
     """Analyse PATH... and report what cleaning would do, without writing cleaned files."""
-    from tqdm import tqdm
-
     from .folder_run import ReportTargets, analyse
-    from .report import print_summary
 
     options = build_options(kw)
-    stdin_bytes = sys.stdin.buffer.read() if "-" in paths else None
+    stdin = sys.stdin.buffer if "-" in paths else None
     targets = ReportTargets(sys.stdout if json_path == "-" else (Path(json_path) if json_path else None), html_path)
+    _finish(_with_progress(quiet, lambda progress: analyse(list(paths), options, targets, stdin, progress)), quiet)
+
+
+def _with_progress(quiet: bool, work: Callable[[Callable[[int], None]], FolderRun]) -> FolderRun:
+    """Run `work(progress)` with a progress bar on stderr (a terminal only); a library error exits with one line."""
+    from tqdm import tqdm
+
     bar = tqdm(total=None, unit="doc", file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
     try:
-        run = analyse(list(paths), options, targets, stdin_bytes, bar.update)
+        return work(bar.update)
     except DedupError as exc:
         click.echo(f"dedup: error: {exc}", err=True)
         sys.exit(1)
     finally:
         bar.close()
+
+
+def _finish(run: FolderRun, quiet: bool) -> NoReturn:
+    """One line per error, the summary table (unless quiet), and the exit status; all on stderr."""
+    from .report import print_summary
+
     report_errors(run.errors)
     if not quiet:
         print_summary(run.as_result(), run.errors, rows=run.metrics)

@@ -33,16 +33,16 @@ import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import minhash, reader
+from . import reader
 from .bands import band_keys
 from .errors import ConfigError, DedupError
 from .neardup import (
     Cluster,
     NearDupOptions,
-    _clusters,
+    _check_unique,
     _Doc,
-    _UnionFind,
     _validate,
+    link_verified,
     lsh_params,
     sketch_document,
 )
@@ -151,8 +151,7 @@ def find_clusters(db, client, items: list[tuple[str, str]], opts: NearDupOptions
     also needs every document's shingle set to measure members against the kept copy.
     """
     _validate(opts)
-    if len({doc_id for doc_id, _ in items}) != len(items):
-        raise ConfigError("a doc_id is given twice", hint="doc_ids must be unique within a run")
+    _check_unique([doc_id for doc_id, _ in items])
     if not items:
         return []
     bands, rows = lsh_params(opts)
@@ -162,12 +161,7 @@ def find_clusters(db, client, items: list[tuple[str, str]], opts: NearDupOptions
     pairs = (signed.map(_band_keys, bands, rows).flatten()
              .groupby(lambda kv: kv[0], shuffle="tasks").map(_bucket_pairs).flatten().distinct())
     docs, candidates = client.compute([signed, pairs], sync=True)
-    by_id = {d.doc_id: d for d in docs}
-    links = _UnionFind()
-    for a, b in sorted(candidates):
-        if minhash.similarity(by_id[a].hashes, by_id[b].hashes, opts.min_size_ratio) >= opts.threshold:
-            links.union(a, b)
-    return _clusters(links.groups(), by_id, opts)
+    return link_verified(set(candidates), {d.doc_id: d for d in docs}, opts)
 
 
 def run(paths: list[str], options: RunOptions, stdin_bytes: bytes | None = None,

@@ -46,7 +46,7 @@ from .clean import CleanOptions
 from .corpus import LearnedBoilerplate, Observer, learn_from, line_observations
 from .errors import DedupError, OutputError
 from .neardup import Cluster, NearDupOptions, _Doc, cluster_sketches, sketch_document
-from .output import file_text, is_written
+from .output import is_written, taken_name_errors
 from .pipeline import Outcome, RunOptions, RunResult, _clean_one, _documents_of, jsonl_documents, mark_near_duplicate
 from .spool import Spool
 from .writer import atomic_writer, file_ids, guard_not_input, jsonl_text, sweep_temps, write_atomic
@@ -435,7 +435,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
         owner.setdefault(m.output_name, m.path)
     if outdir is not None:
         sweep_temps(outdir)
-        run.errors.extend(_collision_errors(metas, owner))
+        run.errors.extend(taken_name_errors((m.path, m.output_name) for m in metas))
     with contextlib.ExitStack() as stack:
         prov_file = _provenance_sink(stack, provenance_path, inputs, run.errors) if provenance_path else _Discard()
 
@@ -448,26 +448,29 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
             return document_entry(outcome) if entries.spool is not None else document_metrics(outcome)
 
         def single(meta: _Meta, finished: _Finished) -> None:
-            """A document that is a file of its own (text, Markdown, HTML)."""
-            if outdir is None:  # to `out`, or nothing is written (`dedup report`)
-                outcome = _marked(pickle.loads(finished.outcome), copies, options) if meta.doc_id in copies else None
-                if out is not None and (outcome is None or is_written(outcome, options.keep_duplicates)):
-                    out.write(finished.text)
-                if outcome is not None:
-                    prov_file.write(json.dumps(outcome.result.provenance.to_json(), ensure_ascii=False) + "\n")
-                else:
-                    prov_file.write(finished.provenance)
-                entries.add(entry_of(outcome, finished) if outcome is not None else finished.entry)
-                return
-            owned = owner[meta.output_name] == meta.path
-            if owned and meta.doc_id not in copies and _write_text(finished.text, meta, outdir, inputs, run.errors):
+            """A document that is a file of its own (text, Markdown, HTML), or the one document sent to `out`.
+
+            Only a near-duplicate copy, or a document whose file could not be
+            written, is unpickled: the rest goes out as the worker prepared it.
+            """
+            outcome = _marked(pickle.loads(finished.outcome), copies, options) if meta.doc_id in copies else None
+            failed = outdir is not None and owner[meta.output_name] != meta.path  # an earlier input took the name
+            if not failed and (outcome is None or is_written(outcome, options.keep_duplicates)):
+                if outdir is None:
+                    if out is not None:
+                        out.write(finished.text)
+                elif error := _write_text(finished.text, meta, outdir, inputs):
+                    run.errors.append(error)
+                    failed = True
+            if failed:
+                outcome = outcome or pickle.loads(finished.outcome)
+                outcome.result.provenance.output = None
+            if outcome is None:
                 prov_file.write(finished.provenance)
                 entries.add(finished.entry)
-                return
-            outcome = _marked(pickle.loads(finished.outcome), copies, options)
-            _write_file([outcome], owned, options, outdir, inputs, run.errors)
-            prov_file.write(json.dumps(outcome.result.provenance.to_json(), ensure_ascii=False) + "\n")
-            entries.add(entry_of(outcome, finished))
+            else:
+                prov_file.write(json.dumps(outcome.result.provenance.to_json(), ensure_ascii=False) + "\n")
+                entries.add(entry_of(outcome, finished))
 
         jsonl: _JsonlOutput | None = None
         for meta, finished in zip(metas, results, strict=True):
@@ -578,15 +581,15 @@ def _marked(outcome: Outcome, copies: dict[str, tuple[str, float | None]], optio
     return outcome
 
 
-def _write_text(text: str, meta: _Meta, outdir: Path, inputs: set[tuple[int, int]], errors: list[DedupError]) -> bool:
-    """Write one document's cleaned file; False (nothing recorded yet) when it fails, so the caller redoes it."""
+def _write_text(text: str, meta: _Meta, outdir: Path, inputs: set[tuple[int, int]]) -> OutputError | None:
+    """Write one document's cleaned file, as `output.write_outputs` would; the error when it cannot be."""
     try:
         target = outdir / meta.output_name
         guard_not_input(target, inputs)
         write_atomic(target, text, sweep=False, fsync=False)  # swept first; see writer.py
-        return True
-    except OutputError:
-        return False
+    except OutputError as exc:
+        return exc
+    return None
 
 
 def _actions_kept(outcome: Outcome, options: RunOptions) -> bool:
@@ -611,36 +614,3 @@ def _provenance_sink(stack: contextlib.ExitStack, path: Path, inputs: set[tuple[
         return _Discard()
 
 
-def _collision_errors(metas: list[_Meta], owner: dict[str, str]) -> list[DedupError]:
-    """One error per input whose output name an earlier input already took (as `output.collision_errors`)."""
-    errors: list[DedupError] = []
-    reported: set[str] = set()
-    for m in metas:
-        if owner[m.output_name] != m.path and m.path not in reported:
-            reported.add(m.path)
-            errors.append(OutputError(f"its output {m.output_name!r} is already taken by {owner[m.output_name]}",
-                                      m.path, "pass the folder instead of the files, or rename one"))
-    return errors
-
-
-def _write_file(group: list[Outcome], owned: bool, options: RunOptions, outdir: Path, inputs: set[tuple[int, int]],
-                errors: list[DedupError]) -> None:
-    """Write the output file of one input's documents, as `output.write_outputs` does.
-
-    An input whose output name an earlier input took (`owned` false) writes
-    nothing; a failed write joins `errors`.  Either way its documents record
-    no output.
-    """
-    text = file_text(group, options.keep_duplicates, options.text_field) if owned else None
-    if owned and text is None:
-        return  # a near-duplicate copy, not written: its provenance already says so
-    if owned:
-        try:
-            target = outdir / group[0].doc.output_name
-            guard_not_input(target, inputs)
-            write_atomic(target, text, sweep=False, fsync=False)  # swept first; see writer.py
-            return
-        except OutputError as exc:
-            errors.append(exc)
-    for outcome in group:
-        outcome.result.provenance.output = None

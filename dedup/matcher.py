@@ -5,8 +5,8 @@ once formatting is normalised away) and an LSH band table (`dedup.bands`) over
 MinHash signatures of character 4-grams (CJK) or words and word pairs
 (space-separated text) for copies that drifted a little or lost/gained a few
 words.  The signatures of a whole document are computed in one numpy pass
-(`prepare`); only the pieces that repair creates later are signed one by one.  LSH is approximate, so every
-candidate is verified on the keys: containment (one copy inside the other, as
+(`prepare`); only the pieces that repair creates later are signed one by one.
+LSH is approximate, so every candidate is verified on the keys: containment (one copy inside the other, as
 when a later copy adds "例えば、") or an indel similarity ratio (rapidfuzz, the
 same measure as difflib's ratio, computed in C).  The verified
 similarity is recorded in the provenance.

@@ -1,12 +1,13 @@
 """Seeded shingle hashing and vectorised MinHash signatures.
 
 Why not `datasketch.MinHash.update_batch`: the exact verification step needs
-the shingle hashes anyway, so every shingle is hashed once here (xxh64 with a
-seed, never Python's per-process `hash()`), and the same array feeds both the
-signature and the stored shingle set.  The permutation parameters are derived
-from xxhash as well, so a signature depends only on (text, seed, num_perm) and
-stays the same across runs, processes, machines and numpy versions - which a
-persistent index needs.
+the shingle hashes anyway, so every shingle is hashed once here - a seeded
+polynomial over code points (or word values) computed for a whole document
+or a batch of sentences in numpy, never Python's per-process `hash()` - and
+the same array feeds both the signature and the stored shingle set.  The
+seeds and permutation parameters come from xxhash, so a signature depends
+only on (text, seed, num_perm) and stays the same across runs, processes,
+machines and numpy versions - which a persistent index needs.
 
 The signature uses datasketch's "affine64" scheme (MurmurHash3 finaliser
 pre-mix, then ``a*h + b mod 2**64`` with odd ``a``), so the values can be
@@ -15,7 +16,6 @@ wrapped in a `datasketch.MinHash` and inserted into a `MinHashLSH`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 
 import numpy as np
 import xxhash
@@ -28,12 +28,6 @@ _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 _FMIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 
 
-def hash_shingles(shingles: Iterable[str], seed: int) -> np.ndarray:
-    """Sorted, unique uint64 xxh64 hashes of the shingles (the compact exact set)."""
-    values = [xxhash.xxh64_intdigest(s.encode("utf-8"), seed=seed) for s in shingles]
-    return np.unique(np.array(values, dtype=np.uint64))
-
-
 def sketch(text: str, char_ngram: int, word_ngram: int, seed: int, perms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(shingle hashes, signature) of a text: char n-grams of its key for CJK, else word n-grams."""
     hashes = text_hashes(text, char_ngram, word_ngram, seed)
@@ -44,7 +38,7 @@ def text_hashes(text: str, char_ngram: int, word_ngram: int, seed: int) -> np.nd
     """Sorted unique uint64 hashes of the same shingles as `textnorm.shingles`, computed in numpy.
 
     Each shingle's hash is a seeded polynomial over its characters' code
-    points (or its words' xxh64 hashes), finalised with MurmurHash3's mixer:
+    points (or its words' `word_values`), finalised with MurmurHash3's mixer:
     one numpy pass per document instead of one Python call per shingle.
     """
     if textnorm.is_space_separated(text):
@@ -169,11 +163,11 @@ def word_values(words: list[str], seed: int) -> np.ndarray:
     """One uint64 value per word: a seeded polynomial over its code points, all words in one numpy pass.
 
     value(w) = mix(sum((c_j + K) * B**j)) over the word's code points c_j
-    (B odd and K from the seed).  The
-    words are joined by NUL (never part of a word), the terms of every code
-    point are summed per word with one `reduceat`, and each word's sum is
-    shifted back to start at B**0 by the inverse power of its offset; a word's
-    value so depends on the word alone, not on its neighbours.
+    (B odd and K from the seed).  The words are joined by NUL (never part of
+    a word), the terms of every code point are summed per word with one
+    `reduceat`, and each word's sum is shifted back to start at B**0 by the
+    inverse power of its offset; a word's value so depends on the word alone,
+    not on its neighbours.
     """
     if not words:
         return np.empty(0, dtype=np.uint64)

@@ -169,7 +169,8 @@ def sketch_document(pos: int, doc_id: str, text: str, opts: NearDupOptions, orde
 
 def _prepare(docs: list[tuple[str, str]], opts: NearDupOptions, order: dict) -> list[_Doc]:
     """Shingle, hash and sign the run's documents; drop those without shingles."""
-    _check_unique([doc_id for doc_id, _ in docs])
+    _validate(opts)
+    _check_unique([doc_id for doc_id, _ in docs])  # before the work; `cluster_sketches` checks what it gets
     sketched = (sketch_document(pos, doc_id, text, opts, order.get(doc_id)) for pos, (doc_id, text) in enumerate(docs))
     return [d for d in sketched if d is not None]
 
@@ -231,7 +232,28 @@ class _UnionFind:
         return list(out.values())
 
 
-def _clusters(groups: list[list[str]], by_id: dict[str, _Doc], opts: NearDupOptions) -> list[Cluster]:
+def link_verified(pairs: set[tuple[str, str]], by_id: dict[str, _Doc], opts: NearDupOptions) -> list[Cluster]:
+    """Clusters of the candidate pairs whose exact similarity reaches the threshold.
+
+    Each document's shingles are read once (they may wait on disk, see
+    `_Doc.load`), for the exact check and for measuring members against the kept copy.
+    """
+    loaded: dict[str, np.ndarray] = {}
+
+    def shingles(doc_id: str) -> np.ndarray:
+        if doc_id not in loaded:
+            loaded[doc_id] = by_id[doc_id].shingles()
+        return loaded[doc_id]
+
+    links = _UnionFind()
+    for a, b in sorted(pairs):
+        if a in by_id and b in by_id and similarity(shingles(a), shingles(b), opts.min_size_ratio) >= opts.threshold:
+            links.union(a, b)
+    return _clusters(links.groups(), by_id, opts, shingles)
+
+
+def _clusters(groups: list[list[str]], by_id: dict[str, _Doc], opts: NearDupOptions,
+              shingles: Callable[[str], np.ndarray]) -> list[Cluster]:
     """Order each group by the keep rule and measure every member against the kept copy.
 
     Clusters come in the order of their first member in the run (then by kept doc_id).
@@ -242,8 +264,8 @@ def _clusters(groups: list[list[str]], by_id: dict[str, _Doc], opts: NearDupOpti
             continue
         members = sorted((by_id[i] for i in group), key=lambda d: rank(d, opts.keep))
         keep = members[0]
-        kept = keep.shingles()
-        sims = {d.doc_id: 1.0 if d is keep else round(similarity(kept, d.shingles(), opts.min_size_ratio), 4)
+        kept = shingles(keep.doc_id)
+        sims = {d.doc_id: 1.0 if d is keep else round(similarity(kept, shingles(d.doc_id), opts.min_size_ratio), 4)
                 for d in members}
         first = min(d.pos for d in members if d.tier == 1)
         out.append(((first, keep.doc_id), Cluster(keep.doc_id, [d.doc_id for d in members], sims)))
@@ -262,9 +284,7 @@ def find_clusters(docs: list[tuple[str, str]], options: NearDupOptions | None = 
     of this run's documents; links among stored documents are not re-checked
     (the run that stored them reported them), so every cluster has a new member.
     """
-    opts = options or NearDupOptions()
-    _validate(opts)
-    return cluster_sketches(_prepare(docs, opts, order or {}), opts, index)
+    return cluster_sketches(_prepare(docs, options or NearDupOptions(), order or {}), options, index)
 
 
 def cluster_sketches(new: list[_Doc], options: NearDupOptions | None = None, index: Index | None = None) -> list[Cluster]:
@@ -275,20 +295,7 @@ def cluster_sketches(new: list[_Doc], options: NearDupOptions | None = None, ind
     if index is not None:
         index.bind(index_params(opts))
     pairs, stored = _candidates(new, opts, index)
-    by_id = {**stored, **{d.doc_id: d for d in new}}
-    links = _UnionFind()
-    loaded: dict[str, np.ndarray] = {}  # the shingles of documents in candidate pairs (few), read once
-
-    def shingles(doc_id: str) -> np.ndarray:
-        if doc_id not in loaded:
-            loaded[doc_id] = by_id[doc_id].shingles()
-        return loaded[doc_id]
-
-    for a, b in sorted(pairs):
-        if a in by_id and b in by_id and similarity(shingles(a), shingles(b), opts.min_size_ratio) >= opts.threshold:
-            links.union(a, b)
-    loaded.clear()
-    clusters = _clusters(links.groups(), by_id, opts)
+    clusters = link_verified(pairs, {**stored, **{d.doc_id: d for d in new}}, opts)
     if index is not None:
         for start in range(0, len(new), _INDEX_CHUNK):
             index.add([StoredDoc(d.doc_id, d.chars, d.order, d.signature, d.shingles())

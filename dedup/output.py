@@ -13,6 +13,7 @@ error that names both.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import DedupError, OutputError
@@ -67,16 +68,20 @@ def document_texts(result: RunResult, keep_duplicates: bool, text_field: str) ->
 
 def collision_errors(result: RunResult) -> list[DedupError]:
     """One error per input whose output name an earlier input already took."""
-    files, collided = group_by_output(result)
+    return taken_name_errors((o.doc.path, o.doc.output_name) for o in result.outcomes)
+
+
+def taken_name_errors(inputs: Iterable[tuple[str, str]]) -> list[DedupError]:
+    """`collision_errors` from (input path, output name) pairs in input order (the streamed run has no outcomes)."""
+    owner: dict[str, str] = {}
     errors: list[DedupError] = []
     reported: set[str] = set()
-    for outcome in collided:
-        if outcome.doc.path in reported:
-            continue
-        reported.add(outcome.doc.path)
-        first = files[outcome.doc.output_name][0].doc.path
-        errors.append(OutputError(f"its output {outcome.doc.output_name!r} is already taken by {first}",
-                                  outcome.doc.path, "pass the folder instead of the files, or rename one"))
+    for path, name in inputs:
+        first = owner.setdefault(name, path)
+        if first != path and path not in reported:
+            reported.add(path)
+            errors.append(OutputError(f"its output {name!r} is already taken by {first}", path,
+                                      "pass the folder instead of the files, or rename one"))
     return errors
 
 

@@ -240,8 +240,7 @@ def read_bytes(spec: InputFile, stdin_bytes: bytes | None = None) -> bytes:
         check_size(len(data), spec.path, "input")
         return data
     try:
-        if spec.fmt != "jsonl":
-            check_size(spec.source.stat().st_size, spec.path, factor=HTML_SIZE_FACTOR if spec.fmt == "html" else 1)
+        check_size(spec.source.stat().st_size, spec.path, factor=HTML_SIZE_FACTOR if spec.fmt == "html" else 1)
         data = spec.source.read_bytes()
     except OSError as exc:
         raise _unreadable(exc, spec.path) from exc
@@ -300,17 +299,6 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         raise InputError(f"not text in a known encoding (invalid UTF-8 at byte {utf8_error.start})", path,
                          "convert it to UTF-8 or pass a text file")
     return str(best), best.encoding
-
-
-def split_records(text: str, spec: InputFile, text_field: str) -> Iterator[tuple[int, dict[str, Any]] | FormatError]:
-    """Rows of a JSONL document; a bad row comes back as a FormatError in place.
-
-    Rows end at "\n" (and an "\r" before it) only: `str.splitlines` would also
-    cut at U+2028, U+0085 and other breaks that JSON strings may hold raw, as
-    scraped text often does.
-    """
-    for number, line in enumerate(text.split("\n"), start=1):
-        yield from _record(number, line.removesuffix("\r"), spec, text_field)
 
 
 def _record(number: int, line: str, spec: InputFile, text_field: str
@@ -415,7 +403,12 @@ def _lines(head: bytes, handle, path: str) -> Iterator[bytes]:
 
 def chunk_records(first: int, rows: list[bytes], spec: InputFile, text_field: str
                   ) -> Iterator[tuple[int, dict[str, Any]] | FormatError]:
-    """`split_records` for one chunk of `jsonl_chunks`: a row that is not UTF-8 is an error of its own."""
+    """The rows of one chunk of `jsonl_chunks`, a bad row as a FormatError in its place.
+
+    Rows end at "\n" (and an "\r" before it) only: `str.splitlines` would also
+    cut at U+2028, U+0085 and other breaks that JSON strings may hold raw, as
+    scraped text often does.  A row that is not UTF-8 is an error of its own.
+    """
     for number, raw in enumerate(rows, start=first):
         try:
             line = raw.decode("utf-8")

@@ -117,9 +117,7 @@ class Merge:
         heading run into the next paragraph (`split_run_on`), whose next
         sentence starts anew.
         """
-        if len(item.parts) != 1 or item.first_unit is not item.last_unit:
-            return False
-        size = self.matcher.longest_placed_prefix(item.key)
+        size = placed_prefix(item, self.matcher)
         if not size:
             return False
         old = self.matcher.exact[item.key[:size]][-1]
@@ -127,17 +125,8 @@ class Merge:
         if (old.kind == "heading" or textnorm.ends_sentence(old.text) or not rest[:1].isalpha()
                 or not rest[:1].islower()):
             return False
-        p = self.order.position(old)
-        item.inherit_position(old)
-        for part in item.parts:
-            part.action, part.reason, part.rule = Action.MERGED, Reason.COMPLETED, "more_complete_copy"
-        self.dropped.extend(Dropped.all_of(old, Reason.FRAGMENT, "cut_sentence_restarted", item,
-                                           round(size / len(item.key), 4)))
-        old.replaced_by = item
-        self.matcher.remove(old)
-        self.order.replace(p, item)
-        self.matcher.add(item)
-        self.cursor = p
+        self.cursor = self.order.position(old)
+        self.supersede(old, self.cursor, item, Reason.FRAGMENT, "cut_sentence_restarted", round(size / len(item.key), 4))
         return True
 
     def choose(self, matches: list[Match]) -> Match:
@@ -215,19 +204,22 @@ class Merge:
         """`item` repeats the copy at p: drop it, or let it replace that copy when more complete."""
         old = best.item
         if len(item.key) > len(old.key) and item.kind == old.kind:
-            item.inherit_position(old)
-            for part in item.parts:
-                part.action, part.reason, part.rule = Action.MERGED, Reason.COMPLETED, "more_complete_copy"
-            self.dropped.extend(Dropped.all_of(old, Reason.DUPLICATE, "superseded_by_more_complete_copy", item,
-                                               best.similarity))
-            old.replaced_by = item
-            self.matcher.remove(old)
-            self.order.replace(p, item)
-            self.matcher.add(item)
+            self.supersede(old, p, item, Reason.DUPLICATE, "superseded_by_more_complete_copy", best.similarity)
             return
         rule = "repeated_heading" if item.kind in ("heading", "label") else "repeated_section"
         self.dropped.extend(Dropped.all_of(item, Reason.DUPLICATE, rule, old, best.similarity))
         item.replaced_by = old
+
+    def supersede(self, old: Item, p: int, item: Item, reason: Reason, rule: str, similarity: float) -> None:
+        """Let the more complete `item` take the place (p) of `old`, which is dropped for `reason` / `rule`."""
+        item.inherit_position(old)
+        for part in item.parts:
+            part.action, part.reason, part.rule = Action.MERGED, Reason.COMPLETED, "more_complete_copy"
+        self.dropped.extend(Dropped.all_of(old, reason, rule, item, similarity))
+        old.replaced_by = item
+        self.matcher.remove(old)
+        self.order.replace(p, item)
+        self.matcher.add(item)
 
     def place(self, item: Item, weak: Match | None, i: int | None = None) -> None:
         """Put `item` right after the cursor.
@@ -268,9 +260,7 @@ def split_run_on(item: Item, matcher: Matcher, stream: list[Item], i: int) -> bo
     another.  When a piece starts with the whole of an earlier piece, followed
     by white space, it is split there, so the heading meets its earlier copy.
     """
-    if len(item.parts) != 1 or item.first_unit is not item.last_unit:
-        return False
-    size = matcher.longest_placed_prefix(item.key)
+    size = placed_prefix(item, matcher)
     if size:
         cut = item.key_map[size - 1] + 1
         rest = len(item.text) - len(item.text[cut:].lstrip())
@@ -279,6 +269,13 @@ def split_run_on(item: Item, matcher: Matcher, stream: list[Item], i: int) -> bo
         stream[i:i + 1] = _halves(item, cut, rest)
         return True
     return False
+
+
+def placed_prefix(item: Item, matcher: Matcher) -> int:
+    """Key length of the longest placed piece that a one-unit `item` starts with (8 characters or more), or 0."""
+    if len(item.parts) != 1 or item.first_unit is not item.last_unit:
+        return 0
+    return matcher.longest_placed_prefix(item.key)
 
 
 def _halves(item: Item, cut: int, rest: int) -> list[Item]:

@@ -39,7 +39,7 @@ def test_seed_articles_on_the_same_topic_stay_separate():
 def test_unrelated_and_same_topic_articles_are_never_clustered():
     docs = base_articles() + seed_articles()
     assert find_clusters(docs) == []
-    hashes = [minhash.hash_shingles(textnorm.shingles(t), 1) for _, t in docs]
+    hashes = [minhash.text_hashes(t, 5, 3, 1) for _, t in docs]
     worst = max(similarity(a, b, 0.6) for a, b in itertools.combinations(hashes, 2))
     assert worst < 0.25  # far below the 0.5 threshold, not just under it
 
@@ -92,14 +92,14 @@ def test_groups_do_not_depend_on_input_order_and_clusters_follow_it():
 
 def test_signatures_are_the_same_in_another_process():
     """No per-process hash(): a fresh interpreter with another hash seed computes the same signature."""
-    code = ("from dedup import minhash, textnorm; import sys; t = open(sys.argv[1], encoding='utf-8').read(); "
-            "h = minhash.hash_shingles(textnorm.shingles(t), 1); "
+    code = ("from dedup import minhash; import sys; t = open(sys.argv[1], encoding='utf-8').read(); "
+            "h = minhash.text_hashes(t, 5, 3, 1); "
             "print(minhash.signature(h, minhash.permutations(128, 1)).tobytes().hex())")
     path = str(sorted((ROOT / "tests/data/neardup/articles").glob("*.txt"))[0])
     out = subprocess.run([sys.executable, "-c", code, path], cwd=ROOT, capture_output=True, text=True, check=True,
                          env={"PYTHONHASHSEED": "12345", "PATH": ""}).stdout.strip()
     text = Path(path).read_text(encoding="utf-8")
-    here = minhash.signature(minhash.hash_shingles(textnorm.shingles(text), 1), minhash.permutations(128, 1))
+    here = minhash.signature(minhash.text_hashes(text, 5, 3, 1), minhash.permutations(128, 1))
     assert out == here.tobytes().hex()
 
 
