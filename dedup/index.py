@@ -30,12 +30,11 @@ from typing import TypeVar
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
-import xxhash
 
-from dedup import minhash
+from dedup import bands, minhash
 from dedup.errors import IndexError_
 
-FORMAT = 2  # 2: word hashes by `minhash.word_values` (an index of format 1 is refused with a hint)
+FORMAT = 2  # 2: word hashes by `minhash.word_values`, band keys by `bands.band_keys` (format 1 is refused)
 BATCH = 500  # documents per transaction
 _I = TypeVar("_I", bound="Index")
 
@@ -86,10 +85,9 @@ class Index(ABC):
             self._add_batch(docs[start : start + BATCH])
 
     def band_keys(self, signature: np.ndarray) -> list[int]:
-        """One signed 64-bit key per LSH band (the band's r values, hashed)."""
-        rows = self.params["rows"]
-        return [xxhash.xxh64_intdigest(signature[i * rows : (i + 1) * rows].tobytes()) - (1 << 63)
-                for i in range(self.params["bands"])]
+        """One key per LSH band, as the run's candidate search makes it (`bands.band_keys`), signed for SQLite."""
+        keys = bands.band_keys(signature, self.params["bands"], self.params["rows"])[0].tolist()
+        return [k - (1 << 63) for k in keys]
 
     def __enter__(self: _I) -> _I:
         return self

@@ -26,8 +26,7 @@ class Spool:
         except OSError as exc:
             raise OutputError(f"cannot create the spool file: {exc.strerror}", tempfile.gettempdir(),
                               "free space in the temporary folder or set TMPDIR") from exc
-        self._sizes: list[int] = []
-        self._starts: list[int] = []
+        self._starts: list[int] = []  # where each object begins; a pickle knows where it ends
         self._end = 0
 
     def append(self, obj: Any) -> None:
@@ -39,25 +38,22 @@ class Spool:
         except OSError as exc:
             raise OutputError(f"cannot write the spool file: {exc.strerror}", tempfile.gettempdir(),
                               "free space in the temporary folder or set TMPDIR") from exc
-        self._sizes.append(len(data))
         self._starts.append(self._end)
         self._end += len(data)
 
     def __len__(self) -> int:
-        return len(self._sizes)
+        return len(self._starts)
 
     def __iter__(self) -> Iterator[Any]:
-        """The objects in append order, one at a time."""
-        self._file.flush()
-        self._file.seek(0)
-        for size in self._sizes:
-            yield pickle.loads(self._file.read(size))
+        """The objects in append order, one at a time (other reads and appends may come between)."""
+        for number in range(len(self._starts)):
+            yield self.get(number)
 
     def get(self, number: int) -> Any:
         """The object appended `number`-th (0-based)."""
         self._file.flush()
         self._file.seek(self._starts[number])
-        return pickle.loads(self._file.read(self._sizes[number]))
+        return pickle.load(self._file)
 
     def close(self) -> None:
         self._file.close()

@@ -91,6 +91,10 @@ def test_spool_gives_back_what_went_in_in_order():
         assert len(spool) == len(items)
         assert list(spool) == items
         assert list(spool) == items  # and again
+        mixed = []
+        for n, item in enumerate(spool):  # a read by number between two steps of an iteration
+            mixed.append((item, spool.get(len(items) - 1 - n)))
+        assert mixed == list(zip(items, reversed(items), strict=True))
 
 
 def test_outputs_that_cannot_be_written_are_the_same_errors(corpus, tmp_path):
