@@ -12,7 +12,7 @@ Methods, all at an LSH threshold near 0.5 with 128 permutations:
 
 * ``ours``: `dedup.neardup.find_clusters` (LSH candidates, exact check, union-find);
 * ``datasketch``: per-document `MinHash.update_batch` + `MinHashLSH` insert/query
-  on the same shingles as ours (`dedup.textnorm.shingles`), LSH hits linked as is;
+  on the same shingles as ours (`dedup.docsketch.shingle_strings`), LSH hits linked as is;
 * ``rensa``: the same loop with `RMinHash` / `RMinHashLSH`;
 * ``datatrove``: signature, buckets and cluster steps of its MinHash pipeline
   (5-word shingles after its own text simplification, 25 buckets x 5 hashes, sha1: see run_datatrove);
@@ -20,6 +20,7 @@ Methods, all at an LSH threshold near 0.5 with 128 permutations:
 """
 from __future__ import annotations
 
+import importlib
 import itertools
 import json
 import sys
@@ -57,7 +58,10 @@ def run_ours(ids: list[str], texts: list[str]) -> list[list[int]]:
 
 def run_loop(ids: list[str], texts: list[str], kind: str) -> list[list[int]]:
     """The plain per-document loop: sign, insert, query, link every hit."""
-    from dedup.textnorm import shingles
+    from dedup.docsketch import shingle_strings
+
+    def shingles(text: str) -> set[str]:
+        return shingle_strings(text, 5, 3)
 
     if kind == "rensa":
         from rensa import RMinHash, RMinHashLSH
@@ -135,10 +139,19 @@ def run_textdedup(ids: list[str], texts: list[str], jsonl: Path) -> list[list[in
     return [g for g in roots.values() if len(g) > 1]
 
 
+_MODULES = {"ours": ["dedup.neardup"], "datasketch": ["datasketch", "dedup.docsketch"],
+            "rensa": ["rensa", "dedup.docsketch"],
+            "datatrove": ["datatrove.executor", "datatrove.pipeline.dedup.minhash", "datatrove.pipeline.readers",
+                          "datatrove.utils.hashing"],
+            "textdedup": ["text_dedup.minhash"]}
+
+
 def main() -> None:
     method, jsonl, result = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     ids, texts = [r["id"] for r in rows], [r["text"] for r in rows]
+    for module in _MODULES.get(method, []):  # imports are not part of the stage (datasketch's pulls in scipy)
+        importlib.import_module(module)
     start = time.perf_counter()
     if method == "ours":
         groups = run_ours(ids, texts)

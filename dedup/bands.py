@@ -69,21 +69,30 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 def candidate_pairs(keys: np.ndarray) -> set[tuple[int, int]]:
-    """Pairs (i < j) of rows of a (n, bands) key array that share at least one band key."""
-    pairs: set[tuple[int, int]] = set()
-    n = keys.shape[0]
+    """Pairs (i < j) of rows of a (n, bands) key array that share at least one band key.
+
+    One sort over all (key, band) at once, not one per band: the groups of
+    equal keys in one band are runs of the sorted array.  Runs of two (almost
+    all of them) become pairs in numpy; longer runs give all their pairs.
+    """
+    n, width = keys.shape if keys.ndim == 2 else (0, 0)
     if n < 2:
-        return pairs
-    for band in range(keys.shape[1]):
-        column = keys[:, band]
-        order = np.argsort(column, kind="stable")
-        ranked = column[order]
-        starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
-        sizes = np.diff(np.r_[starts, n])
-        big = sizes > 1
-        for start, size in zip(starts[big].tolist(), sizes[big].tolist(), strict=True):
-            group = sorted(order[start:start + size].tolist())
-            pairs.update((group[a], group[b]) for a in range(len(group)) for b in range(a + 1, len(group)))
+        return set()
+    flat = np.ascontiguousarray(keys, dtype=np.uint64).ravel()  # position = row * width + band
+    order = np.argsort(flat, kind="stable")
+    ranked, band = flat[order], order % width
+    same = (ranked[1:] == ranked[:-1]) & (band[1:] == band[:-1])
+    if not same.any():
+        return set()
+    starts = np.flatnonzero(np.r_[True, ~same])
+    sizes = np.diff(np.r_[starts, flat.shape[0]])
+    rows = order // width
+    two = starts[sizes == 2]
+    lo, hi = np.minimum(rows[two], rows[two + 1]), np.maximum(rows[two], rows[two + 1])
+    pairs = set(zip(lo.tolist(), hi.tolist(), strict=True))
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
+        group = sorted(rows[start:start + size].tolist())
+        pairs.update((group[x], group[y]) for x in range(size) for y in range(x + 1, size))
     return pairs
 
 

@@ -21,7 +21,7 @@ spread with `dask.bag`:
 
 Why the results are byte-identical to the local engine: every per-document
 function is the local one (`pipeline._documents_of`, `pipeline._clean_one`,
-`neardup.sketch_document`), results come back in input order, and LSH buckets keyed by
+`neardup.sketch_documents`), results come back in input order, and LSH buckets keyed by
 (band, band key) with the local engine's `bands.band_keys` give exactly the
 local engine's candidate pairs.  Union-find
 groups do not depend on the order of the edges.  A persistent `--index` is a
@@ -44,7 +44,7 @@ from .neardup import (
     _validate,
     link_verified,
     lsh_params,
-    sketch_document,
+    sketch_documents,
 )
 
 if TYPE_CHECKING:
@@ -125,10 +125,9 @@ def clean_documents(db, client, docs: list[reader.Document], options: RunOptions
     return bag.map(lambda doc, lb: _clean_one((doc, options.clean, lb)), shared).compute()
 
 
-def _sign(item: tuple[int, str, str], opts: NearDupOptions) -> _Doc | None:
-    """One document's shingle hashes and signature (`neardup.sketch_document`, as locally)."""
-    pos, doc_id, text = item
-    return sketch_document(pos, doc_id, text, opts)
+def _sign(items: list[tuple[int, str, str]], opts: NearDupOptions) -> list[_Doc]:
+    """The sketches of a partition's documents (`neardup.sketch_documents`, as locally), empty ones left out."""
+    return [d for d in sketch_documents([(pos, doc_id, text, None) for pos, doc_id, text in items], opts) if d]
 
 
 def _band_keys(doc: _Doc, bands: int, rows: int) -> list[tuple[tuple[int, int], str]]:
@@ -157,7 +156,7 @@ def find_clusters(db, client, items: list[tuple[str, str]], opts: NearDupOptions
     bands, rows = lsh_params(opts)
     signed = (db.from_sequence([(p, i, t) for p, (i, t) in enumerate(items)],
                                npartitions=_partitions(len(items), client))
-              .map(_sign, opts).filter(bool).persist())
+              .map_partitions(_sign, opts).persist())
     pairs = (signed.map(_band_keys, bands, rows).flatten()
              .groupby(lambda kv: kv[0], shuffle="tasks").map(_bucket_pairs).flatten().distinct())
     docs, candidates = client.compute([signed, pairs], sync=True)

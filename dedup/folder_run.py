@@ -13,7 +13,7 @@ corpus-wide stages need - the index:
 2. clean: documents come back from the spool one by one and are cleaned (with
    `jobs` > 1 in worker processes, with `--engine dask` on the Dask cluster; a
    bounded window of batches in flight); the worker also sketches the cleaned
-   text for the near-duplicate stage (`neardup.sketch_document`) and prepares
+   text for the near-duplicate stage (`neardup.sketch_documents`) and prepares
    its provenance line and report entry; the result goes to a second spool,
    the signature stays in memory and the shingle hashes go to a third;
 3. near-duplicates: clusters from the signatures (and the `--index`), the
@@ -45,7 +45,7 @@ from . import reader
 from .clean import CleanOptions
 from .corpus import LearnedBoilerplate, Observer, learn_from, line_observations
 from .errors import DedupError, OutputError
-from .neardup import Cluster, NearDupOptions, _Doc, cluster_sketches, sketch_document
+from .neardup import Cluster, NearDupOptions, _Doc, cluster_sketches, sketch_documents
 from .output import is_written, taken_name_errors
 from .pipeline import Outcome, RunOptions, RunResult, _clean_one, _documents_of, jsonl_documents, mark_near_duplicate
 from .spool import Spool
@@ -367,15 +367,17 @@ def _clean_batch(batch: list[tuple[int, reader.Document]], clean: CleanOptions, 
     from .report import document_entry, document_metrics
 
     out = []
-    for pos, doc in batch:
+    for _, doc in batch:
         result = _clean_one((doc, clean, learned))
-        sketch = sketch_document(pos, doc.doc_id, result.text, neardup) if neardup is not None else None
         outcome = Outcome(doc, result)
         entry = document_entry(outcome) if report else document_metrics(outcome)
         line = json.dumps(result.provenance.to_json(), ensure_ascii=False) + "\n"
-        out.append((_Finished(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL), result.text, line, entry),
-                    sketch))
-    return out
+        out.append(_Finished(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL), result.text, line, entry))
+    if neardup is None:
+        return [(done, None) for done in out]
+    sketches = sketch_documents([(pos, doc.doc_id, done.text, None) for (pos, doc), done in zip(batch, out, strict=True)],
+                                neardup)
+    return list(zip(out, sketches, strict=True))
 
 
 def _batches(docs: Iterable[reader.Document], size: int = _BATCH) -> Iterator[list[tuple[int, reader.Document]]]:

@@ -34,7 +34,7 @@ import numpy as np
 from dedup import bands, minhash
 from dedup.errors import IndexError_
 
-FORMAT = 2  # 2: word hashes by `minhash.word_values`, band keys by `bands.band_keys` (format 1 is refused)
+FORMAT = 3  # 3: shingles and one-permutation signatures by `dedup.docsketch` (formats 1-2 are refused)
 BATCH = 500  # documents per transaction
 _I = TypeVar("_I", bound="Index")
 

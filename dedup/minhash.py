@@ -1,17 +1,16 @@
-"""Seeded shingle hashing and vectorised MinHash signatures.
+"""Seeded shingle hashing and vectorised MinHash signatures of sentences and short lines.
 
-Why not `datasketch.MinHash.update_batch`: the exact verification step needs
-the shingle hashes anyway, so every shingle is hashed once here - a seeded
-polynomial over code points (or word values) computed for a whole document
-or a batch of sentences in numpy, never Python's per-process `hash()` - and
-the same array feeds both the signature and the stored shingle set.  The
-seeds and permutation parameters come from xxhash, so a signature depends
-only on (text, seed, num_perm) and stays the same across runs, processes,
-machines and numpy versions - which a persistent index needs.
+Repair compares sentences (`dedup.matcher`) and the corpus pass folds line
+variants (`dedup.corpus`): both sign many short texts at once.  Every shingle
+is hashed once - a seeded polynomial over code points (or word values)
+computed for a whole batch in numpy, never Python's per-process `hash()` -
+and the seeds and permutation parameters come from xxhash, so a signature
+depends only on (text, seed, num_perm) across runs, processes and machines.
+Whole documents are sketched by `dedup.docsketch` instead (one permutation,
+which needs many shingles per text to be accurate).
 
 The signature uses datasketch's "affine64" scheme (MurmurHash3 finaliser
-pre-mix, then ``a*h + b mod 2**64`` with odd ``a``), so the values can be
-wrapped in a `datasketch.MinHash` and inserted into a `MinHashLSH`.
+pre-mix, then ``a*h + b mod 2**64`` with odd ``a``).
 """
 from __future__ import annotations
 
@@ -24,34 +23,7 @@ from dedup import textnorm
 
 SCHEME = "affine64"
 _CHUNK = 4096  # shingles per block when building signatures (bounds memory to CHUNK*num_perm*8 bytes)
-_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 _FMIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
-
-
-def sketch(text: str, char_ngram: int, word_ngram: int, seed: int, perms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(shingle hashes, signature) of a text: char n-grams of its key for CJK, else word n-grams."""
-    hashes = text_hashes(text, char_ngram, word_ngram, seed)
-    return hashes, signature(hashes, perms)
-
-
-def text_hashes(text: str, char_ngram: int, word_ngram: int, seed: int) -> np.ndarray:
-    """Sorted unique uint64 hashes of the same shingles as `textnorm.shingles`, computed in numpy.
-
-    Each shingle's hash is a seeded polynomial over its characters' code
-    points (or its words' `word_values`), finalised with MurmurHash3's mixer:
-    one numpy pass per document instead of one Python call per shingle.
-    """
-    if textnorm.is_space_separated(text):
-        words = textnorm.words(text)
-        values = word_values(words, seed)
-        size = word_ngram
-    else:
-        k = textnorm.key(text)
-        values = np.frombuffer(k.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-        size = char_ngram
-    if values.shape[0] == 0:
-        return np.empty(0, dtype=np.uint64)
-    return np.unique(fmix64(_windows(values, size, seed)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -228,25 +200,12 @@ def fmix64(hv: np.ndarray) -> np.ndarray:
     return hv ^ (hv >> shift)
 
 
-def signature(hashes: np.ndarray, perms: np.ndarray) -> np.ndarray:
-    """MinHash signature (num_perm uint64 values) of a shingle-hash array.
-
-    An empty set gives all-max values; callers must not index such a signature
-    (every empty document would share all its LSH buckets).
-    """
-    a, b = perms
-    sig = np.full(a.shape[0], _EMPTY, dtype=np.uint64)
-    mixed = fmix64(np.asarray(hashes, dtype=np.uint64))
-    with np.errstate(over="ignore"):
-        for start in range(0, mixed.shape[0], _CHUNK):  # (perm, shingle) layout: the min runs along memory
-            block = a[:, None] * mixed[None, start : start + _CHUNK] + b[:, None]
-            np.minimum(sig, block.min(axis=1), out=sig)
-    return sig
-
-
 def as_minhash(sig: np.ndarray, perms: np.ndarray, seed: int):
     """Wrap a signature as a `datasketch.MinHash` for `datasketch.MinHashLSH` (which checks the scheme).
 
+    The LSH reads only the hash values, so a document's one-permutation
+    signature (`dedup.docsketch`) goes in as it is; the permutations are the
+    ones the constructor asks for, not the ones that made the values.
     Imported here, not at the top: datasketch loads scipy, half a second that
     only the Redis index and interoperating code need.
     """

@@ -1,8 +1,9 @@
 """Near-duplicate articles across a folder: shingles, MinHash, LSH, exact check, union-find.
 
-1. Each document's cleaned text is cut into shingles (`dedup.textnorm.shingles`:
-   character n-grams after NFKC for CJK text, word n-grams otherwise), hashed
-   with seeded xxh64 and summarised by a MinHash signature (`dedup.minhash`).
+1. Each document's cleaned text is folded (width, case, accents), cut into
+   shingles (word n-grams, or character n-grams for CJK text), hashed and
+   summarised by a one-permutation MinHash signature, a batch of documents
+   per numpy pass (`dedup.docsketch`).
 2. LSH banding (`dedup.bands`, datasketch's bands and parameters) proposes
    candidate pairs: one 64-bit key per band for every signature, one sort per
    band for the whole run (and, with an `Index`, the index proposes stored
@@ -41,7 +42,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dedup import bands, minhash
+from dedup import bands, docsketch
 from dedup.errors import ConfigError
 from dedup.index import FORMAT, Index, StoredDoc
 from dedup.minhash import similarity
@@ -111,8 +112,9 @@ def _validate(opts: NearDupOptions) -> None:
         raise ConfigError(f"unknown keep rule {opts.keep!r}", hint="use keep='longest' or keep='first'")
     if not 0.0 < opts.threshold <= 1.0 or not 0.0 < candidate_threshold(opts) <= 1.0:
         raise ConfigError(f"threshold {opts.threshold} out of range", hint="use a value in (0, 1]")
-    if opts.num_perm < 8 or opts.char_ngram < 1 or opts.word_ngram < 1:
-        raise ConfigError("num_perm must be >= 8 and n-gram sizes >= 1", hint="defaults: 128, 5, 3")
+    if not 8 <= opts.num_perm <= docsketch.MAX_PERM or opts.char_ngram < 1 or opts.word_ngram < 1:
+        raise ConfigError(f"num_perm must be in 8..{docsketch.MAX_PERM} and n-gram sizes >= 1",
+                          hint="defaults: 128, 5, 3")
 
 
 def lsh_params(opts: NearDupOptions) -> tuple[int, int]:
@@ -153,26 +155,32 @@ def rank(doc: _Doc, keep: str) -> tuple:
     return (doc.tier, -doc.chars, _order_sort(doc.order), doc.pos, doc.doc_id)
 
 
-def sketch_document(pos: int, doc_id: str, text: str, opts: NearDupOptions, order: object = None) -> _Doc | None:
-    """One document's shingle hashes and signature, or None when its text yields no shingle.
+def sketch_documents(items: list[tuple[int, str, str, object]], opts: NearDupOptions) -> list[_Doc | None]:
+    """The sketch of every (pos, doc_id, text, order), or None for a text that yields no shingle.
 
-    Runs wherever the document is cleaned (a worker process, a Dask task), so
-    a folder run keeps only these sketches, not the texts.
+    Runs wherever the documents are cleaned (a worker process, a Dask task), so
+    a folder run keeps only these sketches, not the texts; documents are
+    sketched `_SKETCH_BATCH` at a time (`docsketch.sketch_batch`).
     """
-    hashes, sig = minhash.sketch(text, opts.char_ngram, opts.word_ngram, opts.seed,
-                                 minhash.permutations(opts.num_perm, opts.seed))
-    if not hashes.size:
-        return None
-    chars = len("".join(text.split()))  # str.split() splits on exactly str.isspace()
-    return _Doc(doc_id, chars, order_value(order), pos, 1, hashes, sig)
+    out: list[_Doc | None] = []
+    for start in range(0, len(items), _SKETCH_BATCH):
+        chunk = items[start:start + _SKETCH_BATCH]
+        sketches = docsketch.sketch_batch([text for _, _, text, _ in chunk], opts.char_ngram, opts.word_ngram,
+                                          opts.seed, opts.num_perm)
+        out.extend(None if sk is None else _Doc(doc_id, sk.chars, order_value(order), pos, 1, sk.hashes, sk.signature)
+                   for (pos, doc_id, _, order), sk in zip(chunk, sketches, strict=True))
+    return out
+
+
+_SKETCH_BATCH = 64  # documents hashed together: enough to amortise numpy calls, few enough for the CPU cache
 
 
 def _prepare(docs: list[tuple[str, str]], opts: NearDupOptions, order: dict) -> list[_Doc]:
     """Shingle, hash and sign the run's documents; drop those without shingles."""
     _validate(opts)
     _check_unique([doc_id for doc_id, _ in docs])  # before the work; `cluster_sketches` checks what it gets
-    sketched = (sketch_document(pos, doc_id, text, opts, order.get(doc_id)) for pos, (doc_id, text) in enumerate(docs))
-    return [d for d in sketched if d is not None]
+    items = [(pos, doc_id, text, order.get(doc_id)) for pos, (doc_id, text) in enumerate(docs)]
+    return [d for d in sketch_documents(items, opts) if d is not None]
 
 
 def _check_unique(doc_ids: list[str]) -> None:
@@ -239,21 +247,28 @@ def link_verified(pairs: set[tuple[str, str]], by_id: dict[str, _Doc], opts: Nea
     `_Doc.load`), for the exact check and for measuring members against the kept copy.
     """
     loaded: dict[str, np.ndarray] = {}
+    measured: dict[tuple[str, str], float] = {}
 
     def shingles(doc_id: str) -> np.ndarray:
         if doc_id not in loaded:
             loaded[doc_id] = by_id[doc_id].shingles()
         return loaded[doc_id]
 
+    def measure(a: str, b: str) -> float:
+        pair = (a, b) if a < b else (b, a)
+        if pair not in measured:
+            measured[pair] = similarity(shingles(a), shingles(b), opts.min_size_ratio)
+        return measured[pair]
+
     links = _UnionFind()
     for a, b in sorted(pairs):
-        if a in by_id and b in by_id and similarity(shingles(a), shingles(b), opts.min_size_ratio) >= opts.threshold:
+        if a in by_id and b in by_id and measure(a, b) >= opts.threshold:
             links.union(a, b)
-    return _clusters(links.groups(), by_id, opts, shingles)
+    return _clusters(links.groups(), by_id, opts, measure)
 
 
 def _clusters(groups: list[list[str]], by_id: dict[str, _Doc], opts: NearDupOptions,
-              shingles: Callable[[str], np.ndarray]) -> list[Cluster]:
+              measure: Callable[[str, str], float]) -> list[Cluster]:
     """Order each group by the keep rule and measure every member against the kept copy.
 
     Clusters come in the order of their first member in the run (then by kept doc_id).
@@ -264,9 +279,7 @@ def _clusters(groups: list[list[str]], by_id: dict[str, _Doc], opts: NearDupOpti
             continue
         members = sorted((by_id[i] for i in group), key=lambda d: rank(d, opts.keep))
         keep = members[0]
-        kept = shingles(keep.doc_id)
-        sims = {d.doc_id: 1.0 if d is keep else round(similarity(kept, shingles(d.doc_id), opts.min_size_ratio), 4)
-                for d in members}
+        sims = {d.doc_id: 1.0 if d is keep else round(measure(keep.doc_id, d.doc_id), 4) for d in members}
         first = min(d.pos for d in members if d.tier == 1)
         out.append(((first, keep.doc_id), Cluster(keep.doc_id, [d.doc_id for d in members], sims)))
     return [c for _, c in sorted(out, key=lambda rc: rc[0])]
@@ -288,7 +301,7 @@ def find_clusters(docs: list[tuple[str, str]], options: NearDupOptions | None = 
 
 
 def cluster_sketches(new: list[_Doc], options: NearDupOptions | None = None, index: Index | None = None) -> list[Cluster]:
-    """`find_clusters` on documents already sketched by `sketch_document` (in run order)."""
+    """`find_clusters` on documents already sketched by `sketch_documents` (in run order)."""
     opts = options or NearDupOptions()
     _validate(opts)
     _check_unique([d.doc_id for d in new])

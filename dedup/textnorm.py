@@ -221,28 +221,6 @@ def leading_ellipsis_end(raw: str) -> int:
     return m.end() if m else 0
 
 
-def char_shingles(k: str, size: int) -> set[str]:
-    """Character n-grams of a key (the key itself when shorter)."""
-    if len(k) <= size:
-        return {k} if k else set()
-    return {k[i : i + size] for i in range(len(k) - size + 1)}
-
-
 def words(text: str) -> list[str]:
     """Words of NFKC, case-folded text (the units of word shingles)."""
     return _WORD.findall(nfkc(text).casefold())
-
-
-def word_shingles(text: str, size: int) -> set[str]:
-    """Word n-grams of NFKC, case-folded text."""
-    words = _WORD.findall(nfkc(text).casefold())
-    if len(words) <= size:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
-
-
-def shingles(text: str, char_size: int = 5, word_size: int = 3) -> set[str]:
-    """Character n-grams for CJK text, word n-grams for space-separated text."""
-    if is_space_separated(text):
-        return word_shingles(text, word_size)
-    return char_shingles(key(text), char_size)
