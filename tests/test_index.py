@@ -15,7 +15,7 @@ import pytest
 
 from dedup.errors import IndexError_
 from dedup.index import open_index
-from dedup.neardup import NearDupOptions, find_clusters
+from dedup.neardup import NearDupOptions, find_clusters, index_params
 from tests.neardup_data import base_articles, drop_paragraph, make_labelled_set
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,6 +116,15 @@ def test_index_refuses_other_parameters(spec):
     with open_index(spec) as index:  # the keep rule is not a parameter of the index
         find_clusters(base_articles()[2:4], NearDupOptions(keep="first"), index=index)
         assert len(index) == 4
+
+
+def test_index_of_an_older_format_is_refused(spec):
+    """An index of format 2 (other shingles and signatures) must not be mixed with this format's documents."""
+    with open_index(spec) as index:
+        index.bind({**index_params(NearDupOptions()), "format": 2})
+    with open_index(spec) as index, pytest.raises(IndexError_, match="format=3 \\(index: 2\\)") as err:
+        find_clusters(base_articles()[:2], index=index)
+    assert "new index" in err.value.hint
 
 
 def test_sqlite_index_bad_paths(tmp_path):
