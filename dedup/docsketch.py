@@ -112,7 +112,7 @@ def build_table() -> np.ndarray:
     # marks (カ + ゛, e + ´), soft hyphens, zero-width spaces: ignored, not breaks
     classes[np.fromiter(map(len, pieces), dtype=np.int64, count=_BMP) == 0] = _SKIP
     classes[[m.start() for m in regex.finditer(r"\p{Cf}", every)]] = _SKIP
-    classes[[0, *range(0xD800, 0xE000)]] = _DROP
+    classes[[0, 1, 2, *range(0xD800, 0xE000)]] = _DROP  # 1 and 2 are the sentinels of the two subs above
     space = np.zeros(_BMP, dtype=bool)
     space[[m.start() for m in re.finditer(r"\s", every)]] = True  # re's \s is exactly str.isspace
     space[[0, *range(0xD800, 0xE000)]] = False

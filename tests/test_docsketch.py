@@ -128,3 +128,7 @@ def test_shipped_table_is_the_one_this_module_builds():
         assert (shipped == built).all()
     common = np.r_[0x20:0x7F, 0x3041:0x3097, 0x30A1:0x30FB, 0x4E00:0x9FA6, 0xFF01:0xFF9F]
     assert (shipped[common] == built[common]).all()
+
+
+def test_control_characters_are_breaks_not_letters():
+    assert docsketch.shingle_strings("one\x01two\x02three", 5, 3) == {"one two three"}
