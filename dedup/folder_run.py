@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from . import reader
-from .clean import CleanOptions
+from .clean import CleanOptions, CleanResult
 from .corpus import LearnedBoilerplate, Observer, learn_from, line_observations
 from .errors import DedupError, OutputError
 from .neardup import Cluster, NearDupOptions, _Doc, cluster_sketches, sketch_documents
@@ -355,10 +355,21 @@ class _Finished:
     provenance line and report entry), without unpickling anything.
     """
 
-    outcome: bytes  # pickled Outcome
+    outcome: bytes  # pickled Outcome, its cleaned text left out (it is `text`: the spool holds it once)
     text: str  # the cleaned text
     provenance: str  # the provenance JSON line, as it stands before copies are marked
     entry: dict  # report.document_entry (or document_metrics without a report), same caveat
+
+    @classmethod
+    def of(cls, outcome: Outcome, provenance: str, entry: dict) -> _Finished:
+        bare = Outcome(outcome.doc, CleanResult("", outcome.result.provenance))
+        return cls(pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL), outcome.result.text, provenance, entry)
+
+    def load_outcome(self) -> Outcome:
+        """The document's `Outcome`, cleaned text put back."""
+        outcome = pickle.loads(self.outcome)
+        outcome.result.text = self.text
+        return outcome
 
 
 def _clean_batch(batch: list[tuple[int, reader.Document]], clean: CleanOptions, learned: LearnedBoilerplate | None,
@@ -372,7 +383,7 @@ def _clean_batch(batch: list[tuple[int, reader.Document]], clean: CleanOptions, 
         outcome = Outcome(doc, result)
         entry = document_entry(outcome) if report else document_metrics(outcome)
         line = json.dumps(result.provenance.to_json(), ensure_ascii=False) + "\n"
-        out.append(_Finished(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL), result.text, line, entry))
+        out.append(_Finished.of(outcome, line, entry))
     if neardup is None:
         return [(done, None) for done in out]
     sketches = sketch_documents([(pos, doc.doc_id, done.text, None) for (pos, doc), done in zip(batch, out, strict=True)],
@@ -455,7 +466,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
             Only a near-duplicate copy, or a document whose file could not be
             written, is unpickled: the rest goes out as the worker prepared it.
             """
-            outcome = _marked(pickle.loads(finished.outcome), copies, options) if meta.doc_id in copies else None
+            outcome = _marked(finished.load_outcome(), copies, options) if meta.doc_id in copies else None
             failed = outdir is not None and owner[meta.output_name] != meta.path  # an earlier input took the name
             if not failed and (outcome is None or is_written(outcome, options.keep_duplicates)):
                 if outdir is None:
@@ -465,7 +476,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
                     run.errors.append(error)
                     failed = True
             if failed:
-                outcome = outcome or pickle.loads(finished.outcome)
+                outcome = outcome or finished.load_outcome()
                 outcome.result.provenance.output = None
             if outcome is None:
                 prov_file.write(finished.provenance)
@@ -485,7 +496,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
                 continue
             if jsonl is None:
                 jsonl = _JsonlOutput(meta, owner[meta.output_name] == meta.path, outdir, inputs, run.errors, out)
-            outcome = _marked(pickle.loads(finished.outcome), copies, options)
+            outcome = _marked(finished.load_outcome(), copies, options)
             jsonl.add(outcome, entry_of(outcome, finished), options)
         if jsonl is not None:
             jsonl.finish(prov_file, entries)
