@@ -111,19 +111,26 @@ class Merge:
     def completes_fragment(self, item: Item) -> bool:
         """Let `item` replace an earlier piece that is its cut-off start ("Что вас вдохновило на").
 
-        The earlier piece is a whole placed piece that `item` starts with, it
-        does not end like a sentence, and `item` goes on in lower case after
-        it: the sentence was cut and restarted (no marker between), not a
+        The earlier piece is the one placed just before, `item` starts with
+        it, it does not end like a sentence, and `item` goes on in lower case
+        after it: the sentence was cut and restarted (no marker between), not a
         heading run into the next paragraph (`split_run_on`), whose next
-        sentence starts anew.
+        sentence starts anew.  A piece that is a line of its own must also
+        have four words or more and not read like a title (`textnorm.title_like`):
+        real articles put a heading or a bold lead-in ("Feather Duvet Lung
+        disease", "Keyboard") above a paragraph that opens with the same words.
         """
         size = placed_prefix(item, self.matcher)
         if not size:
             return False
         old = self.matcher.exact[item.key[:size]][-1]
+        if self.order.position(old) != self.cursor:
+            return False
         rest = item.text[item.key_map[size - 1] + 1:].lstrip()
         if (old.kind == "heading" or textnorm.ends_sentence(old.text) or not rest[:1].isalpha()
                 or not rest[:1].islower()):
+            return False
+        if old.line_start and (len(old.text.split()) < 4 or textnorm.title_like(old.text)):
             return False
         self.cursor = self.order.position(old)
         self.supersede(old, self.cursor, item, Reason.FRAGMENT, "cut_sentence_restarted", round(size / len(item.key), 4))
@@ -258,13 +265,17 @@ def split_run_on(item: Item, matcher: Matcher, stream: list[Item], i: int) -> bo
 
     Copies drift in layout: "見出し\n本文…" in one copy is "見出し 本文…" in
     another.  When a piece starts with the whole of an earlier piece, followed
-    by white space, it is split there, so the heading meets its earlier copy.
+    by white space and a new sentence, it is split there, so the heading meets
+    its earlier copy.  A piece that goes on in lower case is a paragraph that
+    opens with the words of the heading above it ("Feather Duvet Lung disease"
+    / "Feather Duvet Lung disease is a rare illness…"), not a run-on.
     """
     size = placed_prefix(item, matcher)
     if size:
         cut = item.key_map[size - 1] + 1
         rest = len(item.text) - len(item.text[cut:].lstrip())
-        if cut >= len(item.text) or not item.text[cut].isspace() or rest >= len(item.text):
+        if (cut >= len(item.text) or not item.text[cut].isspace() or rest >= len(item.text)
+                or item.text[rest].islower()):
             return False
         stream[i:i + 1] = _halves(item, cut, rest)
         return True

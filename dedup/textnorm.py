@@ -202,6 +202,17 @@ def is_space_separated(text: str) -> bool:
     return cjk_ratio(text) < 0.3
 
 
+def title_like(raw: str) -> bool:
+    """Whether a piece reads like a title or a name in a cased script ("Feather Duvet Lung disease",
+    "SPACE VIZZION CONCEPT"): most of its cased words after the first are capitalised.
+
+    A sentence cut short ("The mayor said the spending") has its later words in
+    lower case; a piece without cased words (CJK) is never title-like.
+    """
+    cased = [w for w in raw.split()[1:] if w[:1].isupper() or w[:1].islower()]
+    return 2 * sum(w[:1].isupper() for w in cased) > len(cased)
+
+
 def ends_sentence(raw: str) -> bool:
     """Whether `raw` ends like a finished sentence (end mark, then closers)."""
     s = raw.rstrip()

@@ -211,6 +211,22 @@ def test_cut_line_restarted_without_marker_is_completed(cut, full):
     assert [a.rule for a in dropped] == ["cut_sentence_restarted"]
 
 
+@pytest.mark.parametrize("text", [
+    "Feather Duvet Lung disease\n\nFeather Duvet Lung disease is a rare illness that is hard to diagnose.\n",
+    "Keyboard\n\nKeyboards are a matter of taste, and every reviewer has a favourite.\n",
+    "The old mill\n\nThe old mill is now a museum that opens on weekends.\n",
+    "Use the code SAVE20\n\nThis is a good price for a laptop of this class.\n\n"
+    "Use the code SAVE20 to get it for $799 at the store.\n",
+    "The new model sits two inches lower and\n\nACME ZX. SPACE WAGON CONCEPT\n\n"
+    "Acme showed an electric wagon called the ZX. Space Wagon Concept is its name.\n",
+])
+def test_heading_above_a_paragraph_that_opens_with_it_is_kept(text):
+    """Real articles put a heading or a bold lead-in above a paragraph that starts with the same words."""
+    result = clean_text(text)
+    assert result.text == text
+    assert not [a for a in result.provenance.actions if a.action.value == "dropped"]
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
