@@ -12,6 +12,6 @@ from __future__ import annotations
 from .clean import CleanOptions, CleanResult, clean_text
 from .errors import DedupError
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["clean_text", "CleanOptions", "CleanResult", "DedupError", "__version__"]
