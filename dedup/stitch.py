@@ -100,7 +100,7 @@ def _join_overlap(item: Item, nxt: Item, at_marker: bool, options: StitchOptions
     """Join on a suffix/prefix overlap, or let `nxt` supersede `item` when it starts with all of it."""
     ellipsis = textnorm.starts_with_ellipsis(nxt.text)
     if not (at_marker or ellipsis):
-        if (not item.first_unit.line_start and not item.text.isupper() and nxt.key.startswith(item.key)
+        if (not item.first_unit.line_start and not textnorm.in_capitals(item.text) and nxt.key.startswith(item.key)
                 and len(item.key) >= options.min_mid_line_fragment and len(nxt.key) > len(item.key)):
             dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", nxt))
             item.replaced_by = nxt
@@ -190,7 +190,7 @@ def _prefix_target(item: Item, items: list[Item], i: int, placed: list[Item], at
     """
     if not at_marker and item.first_unit.line_start:
         return _restarted_one_back(item, items, i, placed)
-    if not at_marker and item.text.isupper():
+    if not at_marker and textnorm.in_capitals(item.text):
         return None  # "VOLKSWAGEN ID. SPACE VIZZION CONCEPT": a heading in capitals, not a sentence cut short
     horizon = len(items) if at_marker else min(len(items), i + 40)
     chunk = items[i + 1].first_unit.chunk if i + 1 < len(items) else None

@@ -213,6 +213,12 @@ def title_like(raw: str) -> bool:
     return 2 * sum(w[:1].isupper() for w in cased) > len(cased)
 
 
+def in_capitals(raw: str) -> bool:
+    """Whether every letter of `raw` is a capital ("SPACE VIZZION CONCEPT"); not "AI戦略" (kanji have no case)."""
+    letters = [c for c in raw if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
 def ends_sentence(raw: str) -> bool:
     """Whether `raw` ends like a finished sentence (end mark, then closers)."""
     s = raw.rstrip()

@@ -227,6 +227,15 @@ def test_heading_above_a_paragraph_that_opens_with_it_is_kept(text):
     assert not [a for a in result.provenance.actions if a.action.value == "dropped"]
 
 
+def test_mid_line_cut_with_a_latin_acronym_is_completed():
+    """"AI戦略" has capitals but is no heading in capitals: the cut piece goes, the restart stays."""
+    full = "これは正直なところ、日本のAI戦略におけるアキレス腱だと私は感じています。"
+    text = f"課題は「人材不足」です。これは正直なところ、日本のAI戦略\n\n{full}次の文です。\n"
+    result = clean_text(text)
+    assert result.text.count("日本のAI戦略") == 1 and full in result.text
+    assert [a.rule for a in result.provenance.actions if a.action.value == "dropped"] == ["cut_sentence_restarted"]
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
