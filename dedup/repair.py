@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import regex
+
 from . import textnorm
 from .matcher import Match, Matcher, MatchOptions
 from .provenance import Action, Reason
@@ -41,6 +43,7 @@ class RepairOptions:
     run_min_chars: int = 80      # ...this many informative characters (two sentences far apart are kept)
     formulaic_chars: int = 12    # what a sentence must have beyond this to count as evidence
     heading_window: int = 10     # a heading repeated within this many sentences is dropped
+    far_fragment_chars: int = 12  # a cut line completed far from it, without a marker (`completes_cut_line`)
     lookahead: int = 6
     max_gap: int = 2
     match: MatchOptions = field(default_factory=MatchOptions)
@@ -85,12 +88,16 @@ class Merge:
         self.matcher.prepare(stream)
         self.dropped: list[Dropped] = []
         self.cursor = -1
+        self.ends_line = {id(a) for a, b in zip(stream, [*stream[1:], None], strict=True) if b is None or b.line_start}
 
     def run(self) -> tuple[list[Item], list[Dropped]]:
         """Merge the whole stream; returns (output items, dropped)."""
         i = 0
         while i < len(self.stream):
             item = self.stream[i]
+            if self.completes_cut_line(item):
+                i += 1
+                continue
             matches = self.matcher.candidates(item) if self.comparable(item) else []
             if not matches and self.completes_fragment(item):
                 i += 1
@@ -134,6 +141,33 @@ class Merge:
             return False
         self.cursor = self.order.position(old)
         self.supersede(old, self.cursor, item, Reason.FRAGMENT, "cut_sentence_restarted", round(size / len(item.key), 4))
+        return True
+
+    def completes_cut_line(self, item: Item) -> bool:
+        """Let `item` replace a cut-off start of it that ends a line far back, in a script without case.
+
+        "さらに、AIの「頭脳」とも言える" left at the end of a line, the text
+        restarting sections back without a marker, and the sentence coming
+        whole when the restart reaches it ("…とも言える半導体分野への支援も…"):
+        the whole sentence takes the fragment's place, so what follows it
+        lands there too.  The piece must be long (`far_fragment_chars`), must
+        not end like a sentence, must be part of a line with other sentences
+        or hold a clause break ("、"), and the sentence must go on with a
+        letter without case: a heading above a paragraph that opens with it
+        ("スケーリング則とは" / "スケーリング則とは何か。") is short and has no comma.
+        """
+        size = placed_prefix(item, self.matcher)
+        if size < self.options.far_fragment_chars:
+            return False
+        old = self.matcher.exact[item.key[:size]][-1]
+        rest = item.text[item.key_map[size - 1] + 1:].lstrip()
+        if (id(old) not in self.ends_line or old.kind not in ("prose", "list") or textnorm.ends_sentence(old.text)
+                or not rest[:1].isalpha() or rest[:1].islower() or rest[:1].isupper()
+                or (old.line_start and not _CLAUSE_BREAK.search(old.text))):
+            return False
+        p = self.order.position(old)
+        self.supersede(old, p, item, Reason.FRAGMENT, "cut_sentence_restarted", round(size / len(item.key), 4))
+        self.cursor = p
         return True
 
     def choose(self, matches: list[Match]) -> Match:
@@ -280,6 +314,9 @@ def split_run_on(item: Item, matcher: Matcher, stream: list[Item], i: int) -> bo
         stream[i:i + 1] = _halves(item, cut, rest)
         return True
     return False
+
+
+_CLAUSE_BREAK = regex.compile(r"[、，]|,\s")  # not the comma of "4,200円"
 
 
 def placed_prefix(item: Item, matcher: Matcher) -> int:

@@ -236,6 +236,25 @@ def test_mid_line_cut_with_a_latin_acronym_is_completed():
     assert [a.rule for a in result.provenance.actions if a.action.value == "dropped"] == ["cut_sentence_restarted"]
 
 
+def test_cut_japanese_line_completed_far_away_without_marker():
+    """A cut line left behind when the text restarted sections back (no marker) is replaced by the whole sentence."""
+    first = "政府はAIへの投資を発表した。各社は計算資源の整備を急いでいる。"
+    cut = "さらに、AIの頭脳とも言える"
+    full = "さらに、AIの頭脳とも言える半導体への支援も忘れてはいけません。"
+    damaged = f"{first}\n\n{cut}\n\n{first}\n\n{full}最先端の工場も建設中だ。\n"
+    result = clean_text(damaged)
+    assert result.text == f"{first}\n\n{full}最先端の工場も建設中だ。\n"
+    assert "cut_sentence_restarted" in [a.rule for a in result.provenance.actions if a.action.value == "dropped"]
+
+
+@pytest.mark.parametrize("text", [
+    "日本のAI戦略における人材不足\n\n日本のAI戦略における人材不足は深刻だと言われている。\n",
+    "☆ケーキ「いちごのショート」\n4,200円＜約15cm＞\n説明文です。\n\n☆別のケーキ\n4,200円＜約15cm＞　限定150個\n",
+])
+def test_japanese_heading_or_price_line_is_not_a_cut_line(text):
+    assert clean_text(text).text == text
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
