@@ -25,6 +25,7 @@ import regex
 from . import textnorm
 from .matcher import Match, Matcher, MatchOptions
 from .provenance import Action, Reason
+from .segment import split_sentences
 from .stitch import StitchOptions
 from .stream import Dropped, Item, Part
 
@@ -327,14 +328,24 @@ def placed_prefix(item: Item, matcher: Matcher) -> int:
 
 
 def _halves(item: Item, cut: int, rest: int) -> list[Item]:
-    """`item` as two items: text[:cut] and text[rest:] (the white space between goes to the second's separator)."""
+    """`item` as text[:cut] and the sentences of text[rest:] (white space between goes to the separators).
+
+    The rest is cut into sentences again: a heading line run into its whole
+    paragraph ("### 見出し 次に、…。アメリカの…。") is one unit, and each of
+    its sentences must meet its own earlier copy.
+    """
     part, unit = item.parts[0], item.first_unit
     head = Item(item.text[:cut], [Part(part.start, part.start + cut, part.action, part.reason, part.rule)],
                 unit, unit, item.sep, item.line_start, item.pred_id)
-    tail = Item(item.text[rest:], [Part(part.start + rest, part.end, part.action, part.reason, part.rule)],
-                unit, unit, item.text[cut:rest], False, unit.id)
-    head.restart, tail.restart = item.restart, False
-    return [head, tail]
+    head.restart = item.restart
+    pieces, before = [head], cut
+    for s, e in split_sentences(item.text[rest:]):
+        start, end = rest + s, rest + e
+        pieces.append(Item(item.text[start:end], [Part(part.start + start, part.start + end, part.action, part.reason,
+                                                         part.rule)], unit, unit, item.text[before:start], False,
+                           unit.id))
+        before = end
+    return pieces
 
 
 def evidence(item: Item, match: Match) -> float:

@@ -255,6 +255,17 @@ def test_japanese_heading_or_price_line_is_not_a_cut_line(text):
     assert clean_text(text).text == text
 
 
+def test_heading_run_into_its_whole_paragraph_meets_each_earlier_sentence():
+    """A restart copy with the heading and its paragraph on one line: every sentence is matched, not the line."""
+    heading, one, two = "### 国際競争の激化と日本の優位性", "次に、国際競争の激化という現実から目を背けるわけにはいきません。", \
+        "アメリカの巨大テック企業の資金力は桁違いです。"
+    new = "日本は強みを活かすべきでしょう。"
+    text = f"{heading}\n\n{one}{two}\n\n<|endoftext|>\n\n{heading} {one}{two}{new}\n"
+    out = clean_text(text).text
+    assert [out.count(x) for x in (heading, one, two, new)] == [1, 1, 1, 1]
+    assert out.index(heading) < out.index(one) < out.index(two) < out.index(new)
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
