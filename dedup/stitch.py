@@ -75,12 +75,17 @@ def stitch_stream(items: list[Item], vocabulary: Counter, options: StitchOptions
             out.append(item)
             i += 1
             continue
-        joined = _join_overlap(item, nxt, at_marker, options, dropped)
+        # After a marker, a later piece of the next chunk that starts with all of the cut one says the
+        # sentence was restarted in full; it outranks an overlap as short as "the" / "The average…".
+        target = _prefix_target(item, items, i, out, at_marker, options) if at_marker else None
+        if target is nxt:
+            target = None  # the next piece itself: `_join_overlap` lets it take the cut piece's place
+        joined = _join_overlap(item, nxt, at_marker, options, dropped) if target is None else None
         if joined is not None:
             items[i + 1] = joined
             i += 1
             continue
-        target = _prefix_target(item, items, i, out, at_marker, options)
+        target = target or _prefix_target(item, items, i, out, at_marker, options)
         if target is not None:
             dropped.extend(Dropped.all_of(item, Reason.FRAGMENT, "cut_sentence_restarted", target))
             item.replaced_by = target

@@ -266,6 +266,15 @@ def test_heading_run_into_its_whole_paragraph_meets_each_earlier_sentence():
     assert out.index(heading) < out.index(one) < out.index(two) < out.index(new)
 
 
+def test_restart_one_sentence_back_beats_a_short_overlap():
+    """"…, and the" + marker + "The average…" shares only "the": the cut sentence restarted in full decides."""
+    one = "The average age of a master baker is now fifty seven."
+    two = "Apprentices earn little in their first year, and the early start makes a social life difficult."
+    text = f"A survey found many vacancies. {one} Apprentices earn little in their first year, and the \n" \
+           f"---END---\n{one} {two}\n"
+    assert clean_text(text).text == f"A survey found many vacancies. {one} {two}\n"
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
