@@ -37,6 +37,7 @@ _LEADING_LABEL = regex.compile(r"^\s*(?:\*\*[^*\n]{1,60}\*\*|__[^_\n]{1,60}__)(?
 _OPENERS = "「『（【〔〈《"
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
 _NEXT_VISIBLE = regex.compile(r"\s*(\S)")
+_WORDLIKE = regex.compile(r"\w")
 _SENT_END = regex.compile(r"[。！？!?．]+[" + regex.escape(textnorm.CLOSERS) + r"]*|\.+[" + regex.escape(textnorm.CLOSERS) + r"]*(?=\s|$)")
 
 
@@ -187,6 +188,8 @@ def _is_boundary(text: str, start: int, m) -> bool:
     """
     end = m.end()
     mark = m.group(0)
+    if not _WORDLIKE.search(text, start, m.start()):
+        return False  # "... tenants report…": a leading restart ellipsis opens the sentence, it ends none
     nxt = text[end:end + 1]
     if mark[-1] in textnorm.CLOSERS and nxt and not nxt.isspace() and nxt not in _OPENERS:
         return False

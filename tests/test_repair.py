@@ -275,6 +275,14 @@ def test_restart_one_sentence_back_beats_a_short_overlap():
     assert clean_text(text).text == f"A survey found many vacancies. {one} {two}\n"
 
 
+def test_spaced_restart_ellipsis_joins_the_cut_word():
+    """"… their tenants r" + marker + "... tenants report…": the ellipsis opens the restart, it is no sentence."""
+    text = ("Trial plots were taken within a week, and their tenants r\n---END---\n"
+            "... tenants report yields that surprised growers. The council is pleased.\n")
+    assert clean_text(text).text == ("Trial plots were taken within a week, and their tenants report yields that "
+                                     "surprised growers. The council is pleased.\n")
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
