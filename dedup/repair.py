@@ -153,15 +153,17 @@ class Merge:
         the whole sentence takes the fragment's place, so what follows it
         lands there too.  The piece must be long (`far_fragment_chars`), must
         not end like a sentence, must be part of a line with other sentences
-        or hold a clause break ("、"), and the sentence must go on with a
-        letter without case: a heading above a paragraph that opens with it
-        ("スケーリング則とは" / "スケーリング則とは何か。") is short and has no comma.
+        or hold a clause break ("、"), and the sentence must go on straight
+        after it with a letter without case: a heading above a paragraph that
+        opens with it ("スケーリング則とは" / "スケーリング則とは何か。") is short and
+        has no comma, and a title run into the first sentence of a restart copy
+        ("…を運行 県の北部を…") is followed by a space.
         """
         size = placed_prefix(item, self.matcher)
         if size < self.options.far_fragment_chars:
             return False
         old = self.matcher.exact[item.key[:size]][-1]
-        rest = item.text[item.key_map[size - 1] + 1:].lstrip()
+        rest = item.text[item.key_map[size - 1] + 1:]
         if (id(old) not in self.ends_line or old.kind not in ("prose", "list") or textnorm.ends_sentence(old.text)
                 or not rest[:1].isalpha() or rest[:1].islower() or rest[:1].isupper()
                 or (old.line_start and not _CLAUSE_BREAK.search(old.text))):

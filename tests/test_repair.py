@@ -255,6 +255,14 @@ def test_japanese_heading_or_price_line_is_not_a_cut_line(text):
     assert clean_text(text).text == text
 
 
+def test_title_run_into_the_first_sentence_of_a_restart_copy_stays_a_title():
+    title = "山あいの路線バス廃止へ、住民が乗り合いタクシーを運行"
+    one, two = "県の北部を走る路線バスが来年三月末で廃止される。", "沿線の集落では準備が進んでいる。"
+    text = f"{title}\n\n{one}{two}\n\n{title} {one}{two}\n"
+    out = clean_text(text).text
+    assert out.startswith(f"{title}\n\n{one}") and out.count(one) == 1 and out.count(title) == 1
+
+
 def test_heading_run_into_its_whole_paragraph_meets_each_earlier_sentence():
     """A restart copy with the heading and its paragraph on one line: every sentence is matched, not the line."""
     heading, one, two = "### 国際競争の激化と日本の優位性", "次に、国際競争の激化という現実から目を背けるわけにはいきません。", \
