@@ -18,6 +18,7 @@ order with a *cursor*, the way a reader follows a text that keeps restarting:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import regex
@@ -42,6 +43,7 @@ class RepairOptions:
     restart_window: int = 12     # ...(in sentences) needs no run of repeats after it
     run_min_units: int = 3       # a far copy needs a run: this many sentences and...
     run_min_chars: int = 80      # ...this many informative characters (two sentences far apart are kept)
+    long_run_units: int = 5      # a run this long needs only run_min_chars in all
     formulaic_chars: int = 12    # what a sentence must have beyond this to count as evidence
     heading_window: int = 10     # a heading repeated within this many sentences is dropped
     far_fragment_chars: int = 12  # a cut line completed far from it, without a marker (`completes_cut_line`)
@@ -82,7 +84,8 @@ class Merge:
     """One pass of the cursor merge over a stream."""
 
     def __init__(self, stream: list[Item], options: RepairOptions):
-        self.stream = stream
+        self.stream = split_run_ons(stream)
+        stream = self.stream
         self.options = options
         self.order = Order()
         self.matcher = Matcher(options.match)
@@ -99,12 +102,12 @@ class Merge:
             if self.completes_cut_line(item):
                 i += 1
                 continue
+            if not self.matcher.exact.get(item.key) and split_run_on(item, self.matcher, self.stream, i):
+                continue  # the stream now holds the heading and the sentences; look at the first again
             matches = self.matcher.candidates(item) if self.comparable(item) else []
             if not matches and self.completes_fragment(item):
                 i += 1
                 continue
-            if not matches and split_run_on(item, self.matcher, self.stream, i):
-                continue  # the stream now holds the two halves; look at the first again
             if not matches:
                 self.place(item, None, i)
             else:
@@ -214,6 +217,8 @@ class Merge:
             return False  # a drifted copy starts no restart on its own: authors vary their refrains
         if 0 < distance <= o.near_units and total >= o.near_min_chars and units > 1:
             return True
+        if units >= o.long_run_units and total >= o.run_min_chars:
+            return True  # five sentences or more again, in order: a restart even when they are short (titles)
         return units >= o.run_min_units and informative >= o.run_min_chars
 
     def run_after(self, i: int, p: int) -> tuple[int, float, float]:
@@ -307,16 +312,57 @@ def split_run_on(item: Item, matcher: Matcher, stream: list[Item], i: int) -> bo
     opens with the words of the heading above it ("Feather Duvet Lung disease"
     / "Feather Duvet Lung disease is a rare illness…"), not a run-on.
     """
-    size = placed_prefix(item, matcher)
-    if size:
-        cut = item.key_map[size - 1] + 1
-        rest = len(item.text) - len(item.text[cut:].lstrip())
-        if (cut >= len(item.text) or not item.text[cut].isspace() or rest >= len(item.text)
-                or item.text[rest].islower()):
-            return False
-        stream[i:i + 1] = _halves(item, cut, rest)
-        return True
-    return False
+    after = stream[i + 1].key if i + 1 < len(stream) else None
+    pieces = _run_on_pieces(item, placed_prefix(item, matcher), lambda key: bool(matcher.exact.get(key)), after)
+    if pieces is None:
+        return False
+    stream[i:i + 1] = pieces
+    return True
+
+
+def split_run_ons(stream: list[Item]) -> list[Item]:
+    """`split_run_on` for every piece that starts with an earlier piece of the stream, before the merge.
+
+    Done up front, not when the merge reaches the piece: the run of repeats
+    that a restart copy begins with is measured on the pieces that follow
+    (`Merge.run_after`), and a heading still run into its paragraph breaks
+    that run.
+    """
+    out: list[Item] = []
+    by_opening: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for n, item in enumerate(stream):
+        size = 0
+        if len(item.parts) == 1 and item.first_unit is item.last_unit:
+            for other in by_opening.get(item.key[:8], ()):
+                if size < len(other) < len(item.key) and item.key.startswith(other):
+                    size = len(other)
+        after = stream[n + 1].key if n + 1 < len(stream) else None
+        pieces = _run_on_pieces(item, size, seen.__contains__, after) or [item]
+        for piece in pieces:
+            seen.add(piece.key)
+            if len(piece.key) >= 8:
+                by_opening.setdefault(piece.key[:8], []).append(piece.key)
+        out.extend(pieces)
+    return out
+
+
+def _run_on_pieces(item: Item, size: int, known: Callable[[str], bool], after: str | None) -> list[Item] | None:
+    """The heading (key length `size`) and the sentences after it, when `item` runs one into the other.
+
+    Only inside a repeat: the first sentence after the heading, or the piece
+    after `item` (key `after`), is `known` (a copy of it came earlier).
+    "Budget talks resume" / "Budget talks resume Monday. Officials said so."
+    is a heading and a sentence that opens with it, capital M or not.
+    """
+    if not size:
+        return None
+    cut = item.key_map[size - 1] + 1
+    rest = len(item.text) - len(item.text[cut:].lstrip())
+    if cut >= len(item.text) or not item.text[cut].isspace() or rest >= len(item.text) or item.text[rest].islower():
+        return None
+    pieces = _halves(item, cut, rest)
+    return pieces if len(pieces) > 1 and (known(pieces[1].key) or (after is not None and known(after))) else None
 
 
 _CLAUSE_BREAK = regex.compile(r"[、，]|,\s")  # not the comma of "4,200円"

@@ -291,6 +291,16 @@ def test_spaced_restart_ellipsis_joins_the_cut_word():
                                      "surprised growers. The council is pleased.\n")
 
 
+def test_restart_of_five_short_sentences_far_back_is_dropped():
+    """A restart copy of a title and four short sentences, without a marker: a run of five is evidence enough."""
+    title, a = "家庭の備蓄、三日分では足りない？", "専門家が見直しを提案"
+    b, c, d = "水は一人一日三リットルとして家族の分を用意する。", "食料も一週間分あれば多くの災害で安心だ。", \
+        "常備薬や眼鏡も忘れずに用意しておきたい。"
+    text = f"{title}{a}\n\n{b}{c}{d}\n\n別の話題もある。\n\n{title}{a} {b}{c}{d}新しい文です。\n"
+    out = clean_text(text).text
+    assert [out.count(x) for x in (title, a, b, c, d, "新しい文です。")] == [1, 1, 1, 1, 1, 1]
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
