@@ -112,6 +112,10 @@ class Index(ABC):
     def candidates(self, signature: np.ndarray) -> set[str]:
         """doc_ids sharing at least one LSH band with `signature`."""
 
+    def candidates_many(self, signatures: list[np.ndarray]) -> list[set[str]]:
+        """`candidates` of every signature (back ends may answer a batch in one round trip)."""
+        return [self.candidates(sig) for sig in signatures]
+
     @abstractmethod
     def fetch(self, doc_ids: set[str]) -> dict[str, StoredDoc]:
         """Stored records of those doc_ids that have one."""
@@ -122,6 +126,8 @@ class Index(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+
+_QUERY_CHUNK = 1000  # signatures looked up in one join
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -196,6 +202,30 @@ class SQLiteIndex(Index):
         found: set[str] = set()
         for band, key in enumerate(self.band_keys(signature)):
             found.update(r[0] for r in self._read("SELECT doc_id FROM bands WHERE band=? AND key=?", (band, key)))
+        return found
+
+    def candidates_many(self, signatures: list[np.ndarray]) -> list[set[str]]:
+        """One join per chunk of signatures, not one query per band and document."""
+        found: list[set[str]] = [set() for _ in signatures]
+        for start in range(0, len(signatures), _QUERY_CHUNK):
+            chunk = np.stack([np.asarray(s, dtype=np.uint64) for s in signatures[start:start + _QUERY_CHUNK]])
+            keys = (bands.band_keys(chunk, self.params["bands"], self.params["rows"])
+                    - np.uint64(1 << 63)).view(np.int64)  # signed for SQLite, as `band_keys`
+            rows = [(start + i, b, k) for i, row in enumerate(keys.tolist()) for b, k in enumerate(row)]
+            try:
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (i INTEGER, band INTEGER, key INTEGER)")
+                self._db.execute("BEGIN")  # one transaction for the rows (of the temporary database only)
+                self._db.execute("DELETE FROM wanted")
+                self._db.executemany("INSERT INTO wanted VALUES (?,?,?)", rows)
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise IndexError_(f"cannot query the SQLite index: {exc}", path=self.spec,
+                                  hint="check the disk and the temporary folder") from exc
+            for i, doc_id in self._read("SELECT w.i, b.doc_id FROM wanted w CROSS JOIN bands b "
+                                        "ON b.band = w.band AND b.key = w.key"):  # CROSS: wanted outside, bands_key inside
+                found[i].add(doc_id)
         return found
 
     def fetch(self, doc_ids: set[str]) -> dict[str, StoredDoc]:

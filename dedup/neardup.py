@@ -207,8 +207,8 @@ def _candidates(new: list[_Doc], opts: NearDupOptions, index: Index | None
     stored_ids: set[str] = set()
     if index is not None:
         ids = {d.doc_id for d in new}
-        for d in new:
-            hits = index.candidates(d.signature) - ids
+        for d, found in zip(new, index.candidates_many([d.signature for d in new]), strict=True):
+            hits = found - ids
             stored_ids |= hits
             pairs.update((other, d.doc_id) if other < d.doc_id else (d.doc_id, other) for other in hits)
     stored = {k: _stored(v) for k, v in index.fetch(stored_ids).items()} if stored_ids else {}

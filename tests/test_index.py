@@ -15,7 +15,7 @@ import pytest
 
 from dedup.errors import IndexError_
 from dedup.index import open_index
-from dedup.neardup import NearDupOptions, find_clusters, index_params
+from dedup.neardup import NearDupOptions, find_clusters, index_params, sketch_documents
 from tests.neardup_data import base_articles, drop_paragraph, make_labelled_set
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +125,19 @@ def test_index_of_an_older_format_is_refused(spec):
     with open_index(spec) as index, pytest.raises(IndexError_, match="format=3 \\(index: 2\\)") as err:
         find_clusters(base_articles()[:2], index=index)
     assert "new index" in err.value.hint
+
+
+def _sketches(docs):
+    return [d for d in sketch_documents([(i, doc_id, text, None) for i, (doc_id, text) in enumerate(docs)],
+                                        NearDupOptions()) if d]
+
+
+def test_batched_candidates_equal_one_by_one(spec):
+    with open_index(spec) as index:
+        find_clusters(base_articles()[:10], index=index)
+        sigs = [d.signature for d in _sketches(base_articles()[:4] + base_articles()[12:14])]
+        assert index.candidates_many(sigs) == [index.candidates(s) for s in sigs]
+        assert all(index.candidates_many(sigs)[:4]) and index.candidates_many([]) == []
 
 
 def test_sqlite_index_bad_paths(tmp_path):
