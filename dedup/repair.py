@@ -104,10 +104,10 @@ class Merge:
                 continue
             if not self.matcher.exact.get(item.key) and split_run_on(item, self.matcher, self.stream, i):
                 continue  # the stream now holds the heading and the sentences; look at the first again
-            matches = self.matcher.candidates(item) if self.comparable(item) else []
-            if not matches and self.completes_fragment(item):
+            if self.completes_fragment(item):
                 i += 1
                 continue
+            matches = self.matcher.candidates(item) if self.comparable(item) else []
             if not matches:
                 self.place(item, None, i)
             else:

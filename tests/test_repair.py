@@ -301,6 +301,14 @@ def test_restart_of_five_short_sentences_far_back_is_dropped():
     assert [out.count(x) for x in (title, a, b, c, d, "新しい文です。")] == [1, 1, 1, 1, 1, 1]
 
 
+def test_cut_line_restarted_whole_on_the_next_line_even_when_it_resembles_it():
+    """The cut line and its restart share most shingles (they match as copies): the fragment still goes."""
+    cut = "The survey team warns that a hard winter or a poor vole year could reve"
+    full = "The survey team warns that a hard winter or a poor vole year could reverse the gains."
+    text = f"Owls are back on the farms this year.\n\n{cut}\n\n{full} Snow is the danger.\n"
+    assert clean_text(text).text == f"Owls are back on the farms this year.\n\n{full} Snow is the danger.\n"
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
