@@ -108,6 +108,8 @@ class Merge:
                 i += 1
                 continue
             matches = self.matcher.candidates(item) if self.comparable(item) else []
+            if not matches and (inside := self.restarted_inside(item)) is not None:
+                matches = [inside]
             if not matches:
                 self.place(item, None, i)
             else:
@@ -175,6 +177,22 @@ class Merge:
         self.supersede(old, p, item, Reason.FRAGMENT, "cut_sentence_restarted", round(size / len(item.key), 4))
         self.cursor = p
         return True
+
+    def restarted_inside(self, item: Item) -> Match | None:
+        """The recent copy that a "..." restart piece is the tail of ("...e since the trees were lost.").
+
+        A restart after an ellipsis picks a sentence up in its middle, so the
+        piece is only the end of its earlier copy: too short a part of it for
+        the shingle search, but its key stands inside that copy's key.
+        """
+        if len(item.key) < self.options.restart_min_chars or not textnorm.starts_with_ellipsis(item.text):
+            return None
+        for back, placed in enumerate(reversed(self.order.items[:self.cursor + 1])):
+            if back >= self.options.restart_window:
+                break
+            if len(placed.key) > len(item.key) and item.key in placed.key:
+                return Match(placed, round(len(item.key) / len(placed.key), 4), True)
+        return None
 
     def choose(self, matches: list[Match]) -> Match:
         """Prefer the copy just ahead of the cursor, then the nearest one behind it."""

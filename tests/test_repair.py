@@ -309,6 +309,15 @@ def test_cut_line_restarted_whole_on_the_next_line_even_when_it_resembles_it():
     assert clean_text(text).text == f"Owls are back on the farms this year.\n\n{full} Snow is the danger.\n"
 
 
+def test_second_ellipsis_restart_inside_a_sentence_is_dropped():
+    """"...e since the trees were lost." again, after the seam was joined: the tail of a placed sentence."""
+    text = ("Natural nest sites have become rare since \n---END---\n...e since the trees were lost to disease.\n\n"
+            "...e since the trees were lost to disease. The recovery owes much to farming.\n")
+    out = clean_text(text).text
+    assert out.count("since the trees were lost to disease.") == 1 and "The recovery owes much to farming." in out
+    assert "..." not in out
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
