@@ -231,6 +231,8 @@ class Merge:
             return True
         if restart and total >= o.restart_min_chars and 0 <= distance <= o.restart_window:
             return True
+        if restart and distance == 0 and best.similarity == 1.0:
+            return True  # "課題は価格だ。" / marker / "課題は価格だ。": restarted at the very sentence before
         if best.similarity < 1.0 and not best.contained:
             return False  # a drifted copy starts no restart on its own: authors vary their refrains
         if 0 < distance <= o.near_units and total >= o.near_min_chars and units > 1:

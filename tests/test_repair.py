@@ -318,6 +318,14 @@ def test_second_ellipsis_restart_inside_a_sentence_is_dropped():
     assert "..." not in out
 
 
+def test_short_sentence_restarted_right_after_a_marker_is_dropped():
+    """The chunk restarts at the very sentence before its cut: even a short one ("課題は価格だ。") goes."""
+    text = ("作業は楽になった。 課題は価格だ。ロボット一台の値段は\n\n---END---\n\n課題は価格だ。\n"
+            "ロボット一台の値段は小型の乗用車ほどだ。\n")
+    out = clean_text(text).text
+    assert out.count("課題は価格だ。") == 1 and "ロボット一台の値段は小型の乗用車ほどだ。" in out
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
