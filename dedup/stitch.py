@@ -77,9 +77,7 @@ def stitch_stream(items: list[Item], vocabulary: Counter, options: StitchOptions
             continue
         # After a marker, a later piece of the next chunk that starts with all of the cut one says the
         # sentence was restarted in full; it outranks an overlap as short as "the" / "The average…".
-        target = _prefix_target(item, items, i, out, at_marker, options) if at_marker else None
-        if target is nxt:
-            target = None  # the next piece itself: `_join_overlap` lets it take the cut piece's place
+        target = _restart_ahead(item, items, i) if at_marker else None
         joined = _join_overlap(item, nxt, at_marker, options, dropped) if target is None else None
         if joined is not None:
             items[i + 1] = joined
@@ -209,6 +207,18 @@ def _prefix_target(item: Item, items: list[Item], i: int, placed: list[Item], at
     if not at_marker:
         return None  # without a marker, an earlier longer copy is the repeat merge's business
     for other in reversed(placed):
+        if len(other.key) > len(item.key) and other.key.startswith(item.key):
+            return other
+    return None
+
+
+def _restart_ahead(item: Item, items: list[Item], i: int) -> Item | None:
+    """A piece of the next chunk, after its first, that starts with all of the cut `item` (the sentence
+    restarted in full a sentence or more back); the first piece itself is `_join_overlap`'s case."""
+    chunk = items[i + 1].first_unit.chunk
+    for other in items[i + 2:]:
+        if other.first_unit.chunk != chunk:
+            break
         if len(other.key) > len(item.key) and other.key.startswith(item.key):
             return other
     return None

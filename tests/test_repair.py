@@ -13,7 +13,7 @@ from dedup import clean_text
 from dedup.provenance import Action, Reason, check_coverage
 
 # Pinned quality gate (like trafilatura's eval gate): lower these and the test says so.
-SEED_F1_MIN = 0.995
+SEED_F1_MIN = 0.999  # measured 1.0: any loss or extra copy on the headline case fails
 GENERATED_MEAN_F1_MIN = 0.995
 GENERATED_CASES = 240
 
@@ -30,6 +30,7 @@ def test_seed_001_reassembled(seeds_dir, root):
     headings = [line for line in out.splitlines() if line.startswith("#")]
     assert len(headings) == len(set(headings)) == 6  # every section heading once
     assert "正直な話、AIはまだ発展途上の技術であり" in out  # a sentence only the later copy has
+    assert "..." not in out and out.count("その理由が説明できなければ") == 1  # the "..." restart joined once
 
 
 def test_seed_001_keeps_front_matter_untouched(seeds_dir):
