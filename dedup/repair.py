@@ -43,7 +43,8 @@ class RepairOptions:
     restart_window: int = 12     # ...(in sentences) needs no run of repeats after it
     run_min_units: int = 3       # a far copy needs a run: this many sentences and...
     run_min_chars: int = 80      # ...this many informative characters (two sentences far apart are kept)
-    long_run_units: int = 5      # a run this long needs only run_min_chars in all
+    long_run_units: int = 5      # a run this long needs only run_min_chars in all...
+    long_run_informative: int = 30  # ...and this many informative ones (not a list of repeated references)
     formulaic_chars: int = 12    # what a sentence must have beyond this to count as evidence
     heading_window: int = 10     # a heading repeated within this many sentences is dropped
     far_fragment_chars: int = 12  # a cut line completed far from it, without a marker (`completes_cut_line`)
@@ -237,7 +238,7 @@ class Merge:
             return False  # a drifted copy starts no restart on its own: authors vary their refrains
         if 0 < distance <= o.near_units and total >= o.near_min_chars and units > 1:
             return True
-        if units >= o.long_run_units and total >= o.run_min_chars:
+        if units >= o.long_run_units and total >= o.run_min_chars and informative >= o.long_run_informative:
             return True  # five sentences or more again, in order: a restart even when they are short (titles)
         return units >= o.run_min_units and informative >= o.run_min_chars
 

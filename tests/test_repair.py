@@ -327,6 +327,17 @@ def test_short_sentence_restarted_right_after_a_marker_is_dropped():
     assert out.count("課題は価格だ。") == 1 and "ロボット一台の値段は小型の乗用車ほどだ。" in out
 
 
+def test_reference_list_citing_a_source_twice_is_kept():
+    """Reference lists repeat entries on purpose ([3] and [6] are the same site): short, formulaic, kept."""
+    text = ("References\n"
+            "- ↑ \"Impress Watch\". Impress Watch. Retrieved 2025-12-26.\n"
+            "- ↑ \"Market Watch\". marketwatch.com. Retrieved 2025-12-26.\n"
+            "- ↑ \"IT Leaders\". IT Leaders. Retrieved 2025-12-26.\n"
+            "- ↑ \"Impress Watch\". Impress Watch. Retrieved 2025-12-26.\n"
+            "- ↑ \"IT Leaders\". IT Leaders. Retrieved 2025-12-26.\n")
+    assert clean_text(text).text == text
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
