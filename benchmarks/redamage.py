@@ -5,7 +5,7 @@ seeds (chunk cuts mid-word, restarts one sentence, a paragraph or sections
 back, markers or none, later copies with sentences the first lacked, layout
 drift), cleaned, and scored by `tests/quality.py`'s character-LCS F1.
 
-Usage: ``python benchmarks/redamage.py tests/data/clean/seed001_canonical.md [--seeds 60] [--show 5]``
+Usage: ``python benchmarks/redamage.py tests/data/clean/seed001_canonical.md [--seeds 60] [--show 5] [--omit 0.2]``
 """
 from __future__ import annotations
 
@@ -28,10 +28,13 @@ def main() -> None:
     ap.add_argument("texts", type=Path, nargs="+")
     ap.add_argument("--seeds", type=int, default=60)
     ap.add_argument("--show", type=int, default=0, help="list this many of the worst seeds per text")
+    ap.add_argument("--omit", type=float, default=0.0,
+                    help="chance that a sentence shown again later is missing from its first copy")
     args = ap.parse_args()
     for path in args.texts:
         gold = path.read_text(encoding="utf-8")
-        scores = sorted((f1(clean_text(damage(gold, seed)).text, gold), seed) for seed in range(args.seeds))
+        scores = sorted((f1(clean_text(damage(gold, seed, omit=args.omit)).text, gold), seed)
+                        for seed in range(args.seeds))
         values = [s for s, _ in scores]
         print(f"{path.name}: mean F1 {statistics.mean(values):.4f} over {len(values)} seeds, min {min(values):.4f}")
         for score, seed in scores[:args.show]:
