@@ -184,15 +184,18 @@ class Merge:
 
         A restart after an ellipsis picks a sentence up in its middle, so the
         piece is only the end of its earlier copy: too short a part of it for
-        the shingle search, but its key stands inside that copy's key.
+        the shingle search, but its key stands inside that copy's key.  A line
+        that starts where no sentence starts ("の常連客が…", "and then…") and
+        ends like a recent sentence is the same restart without the "...".
         """
-        if len(item.key) < self.options.restart_min_chars or not textnorm.starts_with_ellipsis(item.text):
+        ellipsis = textnorm.starts_with_ellipsis(item.text)
+        if len(item.key) < self.options.restart_min_chars or not (ellipsis or _mid_sentence_start(item)):
             return None
         for back, placed in enumerate(reversed(self.order.items[:self.cursor + 1])):
             if back >= self.options.restart_window:
                 break
-            if len(placed.key) > len(item.key) and item.key in placed.key:
-                return Match(placed, round(len(item.key) / len(placed.key), 4), True)
+            if len(placed.key) > len(item.key) and (item.key in placed.key if ellipsis else placed.key.endswith(item.key)):
+                return Match(placed, 1.0, True)  # an exact copy of part of it
         return None
 
     def choose(self, matches: list[Match]) -> Match:
@@ -384,6 +387,15 @@ def _run_on_pieces(item: Item, size: int, known: Callable[[str], bool], after: s
         return None
     pieces = _halves(item, cut, rest)
     return pieces if len(pieces) > 1 and (known(pieces[1].key) or (after is not None and known(after))) else None
+
+
+_PARTICLES = "のをがはにでとへやも"  # Japanese particles: a line opening with one continues a sentence
+
+
+def _mid_sentence_start(item: Item) -> bool:
+    """Whether `item` opens a line where no sentence opens: a lower-case letter or a Japanese particle."""
+    first = item.text.lstrip()[:1]
+    return item.line_start and bool(first) and (first.islower() or first in _PARTICLES)
 
 
 _CLAUSE_BREAK = regex.compile(r"[、，]|,\s")  # not the comma of "4,200円"

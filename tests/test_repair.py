@@ -338,6 +338,20 @@ def test_reference_list_citing_a_source_twice_is_kept():
     assert clean_text(text).text == text
 
 
+def test_restart_in_the_middle_of_a_sentence_without_ellipsis_is_dropped():
+    """"の常連客が…" opens a line where no sentence opens, and ends like the sentence just joined: a restart."""
+    text = ("月に一度の寄席には落語家が出演し、高齢\n\n<|endoftext|>\n\nの常連客が楽しみにしている。\n\n"
+            "の常連客が楽しみにしている。 若い世代の客も増えている。\n")
+    out = clean_text(text).text
+    assert out.count("の常連客が楽しみにしている。") == 1 and "若い世代の客も増えている。" in out
+    assert "高齢の常連客が楽しみにしている。" in out
+
+
+def test_sentence_that_ends_like_the_one_before_is_kept():
+    text = "On the first morning of the trip it was very cold.\n\nIt was very cold.\n"
+    assert clean_text(text).text == text
+
+
 def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     text = "Budget talks resume\n\nBudget talks resume Monday. Officials said so.\n"
     result = clean_text(text)
