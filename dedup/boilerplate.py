@@ -33,6 +33,9 @@ _TRUNCATION = regex.compile(r"(?:…|\.\.\.|‥)\s*$")
 _SITE_SEP = regex.compile(r"\s+[-|–—:«»]\s+|\s*｜\s*")
 _SOCIAL = regex.compile(r"\b(?:twitter|instagram|facebook|youtube|tiktok|threads|bluesky|mastodon|linkedin|line)\b"
                         r"|ツイッター|インスタ|フェイスブック|ユーチューブ|旧ツイッター|^X\s|はこちら|follow|フォロー", regex.I)
+_SHARE = regex.compile(r"^(?:share|tweet|post|pin|email|send)(?:\s+(?:this|it))?(?:\s+(?:article|story|post|page))?"
+                       r"(?:\s+(?:on|via|to|with)\s+(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|email|"
+                       r"telegram|line|threads|bluesky|mastodon|flipboard))?\s*[:：]?$", regex.I)
 _FOLLOW = regex.compile(r"(?:フォロー|購読|登録|シェア).{0,20}(?:お願い|ください|しよう|どうぞ|してね)"
                         r"|^(?:follow|subscribe|sign up|join|like|share)\b.{0,60}$", regex.I)
 
@@ -57,6 +60,7 @@ UI_STRINGS = frozenset(textnorm.key(s) for s in (
     "もっと読む", "一覧へ戻る", "一覧に戻る", "記事一覧へ", "share on x", "share via email", "copy link",
     "click to share on facebook (opens in new window)", "opens in new window", "comments", "leave a comment",
     "コメントする", "コメント", "prev", "next", "前の記事", "次の記事", "home", "ホーム", "トップ",
+    "about the author", "about the authors", "about the writer",
 ))
 # Single generic words that are chrome at the head or foot of a page but may head a section in the body.
 EDGE_UI_STRINGS = frozenset(textnorm.key(s) for s in (
@@ -129,7 +133,8 @@ class Document:
         long_lines = [i for i, ln in enumerate(alive) if len(ln.text.strip()) >= 150]
         if long_lines and long_lines[-1] >= len(alive) * 0.6:
             starts.append(long_lines[-1] + 1)
-        prose = [i for i, ln in enumerate(alive) if len(ln.text.strip()) >= 30 and textnorm.ends_sentence(ln.text)]
+        prose = [i for i, ln in enumerate(alive) if len(ln.text.strip()) >= 30 and textnorm.ends_sentence(ln.text)
+                 and not _FOLLOW.search(ln.text.strip())]  # "Subscribe to our newsletter…." is no running prose
         if prose:
             starts.append(prose[-1] + 1)
         return min(starts)
@@ -153,7 +158,10 @@ def ui_string(doc: Document) -> None:
         if not k or len(line.text) >= 60:
             continue
         edge = i < 3 or i >= foot
-        if k in UI_STRINGS - EDGE_UI_STRINGS or (edge and k in EDGE_UI_STRINGS):
+        if k.strip(_LABEL_DECOR) in RELATED_LABELS:
+            continue  # a "related articles" header goes with its links (`related_links_block`)
+        if (k in UI_STRINGS - EDGE_UI_STRINGS or (edge and k in EDGE_UI_STRINGS)
+                or (len(line.text) < 40 and _SHARE.match(line.text.strip()) and len(line.text.split()) > 1)):
             doc.drop_line(line, "ui_string")
 
 
@@ -295,13 +303,15 @@ _LABEL_DECOR = "■□◆◇●○・★☆【】[]<>《》〈〉:：-—| "
 
 
 def related_links_block(doc: Document) -> None:
-    """A "related articles" header in the footer and the headline links listed right under it."""
+    """A "related articles" header, and in the footer the headline links listed right under it."""
     alive = doc.alive()
     foot = doc.footer_start()
     for i, line in enumerate(alive):
-        if i < foot or line.key.strip(_LABEL_DECOR) not in RELATED_LABELS:
+        if line.key.strip(_LABEL_DECOR) not in RELATED_LABELS or len(line.text) >= 60:
             continue
         doc.drop_line(line, "related_links_block")
+        if i < foot:
+            continue  # in the body the header goes alone: what follows may be the article's own list
         prev = line
         for nxt in alive[i + 1:]:
             text = nxt.text.strip()

@@ -175,3 +175,34 @@ def test_near_identical_footer_variants_are_learned_together():
         docs.append((f"d{i}", body + ("\n" + footers[i % 2] if i < 4 else "")))
     learned = learn(docs)
     assert learned.rule_for(footers[0], "foot") and learned.rule_for(footers[1], "foot")
+
+
+ENGLISH_PAGE_BODY = [
+    "The city council voted on Tuesday to build twelve miles of protected bike lanes across the downtown area.",
+    "Supporters said the lanes would make cycling safer for commuters and schoolchildren.",
+    "The first section, on Elm Avenue, is expected to open next spring.",
+    "Jane Smith covers city hall for the Daily Herald. She has reported on local politics for ten years.",
+]
+
+
+def test_english_page_chrome_goes_and_the_article_stays():
+    """Share lines for any network, an author-box label, a footer "Related articles" list with its header,
+    a newsletter line after the author's bio, ads, "Loading..." and the copyright line."""
+    body = ENGLISH_PAGE_BODY
+    page = "\n\n".join([
+        "Advertisement", body[0], body[1], "Loading...", body[2],
+        "Share this article:\nShare on Facebook\nShare on Twitter\nShare on LinkedIn",
+        "About the author\n" + body[3],
+        "Subscribe to our newsletter for the latest local news.",
+        "Related articles\n- Council delays vote on parking meters\n- New bus routes start in June",
+        "© 2025 The Daily Herald. All rights reserved.",
+    ]) + "\n"
+    out = clean_text(page).text
+    assert out == "\n\n".join(body) + "\n"
+
+
+@pytest.mark.parametrize("line", ["Share your story with us", "Post office hours change in May", "Email"])
+def test_lines_that_only_start_like_share_buttons_are_kept(line):
+    body = ENGLISH_PAGE_BODY
+    text = "\n\n".join([body[0], body[1], body[2], line, body[3], body[1], body[2]]) + "\n"
+    assert line in clean_text(text).text
