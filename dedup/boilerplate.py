@@ -36,6 +36,22 @@ _SOCIAL = regex.compile(r"\b(?:twitter|instagram|facebook|youtube|tiktok|threads
 _SHARE = regex.compile(r"^(?:share|tweet|post|pin|email|send)(?:\s+(?:this|it))?(?:\s+(?:article|story|post|page))?"
                        r"(?:\s+(?:on|via|to|with)\s+(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|email|"
                        r"telegram|line|threads|bluesky|mastodon|flipboard))?\s*[:：]?$", regex.I)
+# Whole lines that are UI wherever they stand: ad and paywall markers, newsletter prompts, share and copy
+# buttons, gallery counters, "back to" links.  Anchored at both ends and only for short lines (`ui_string`).
+_UI_PATTERN = regex.compile(r"""^(?:
+    (?:story\s+)?continues\s+below(?:\s+(?:this\s+)?advertisement)?
+  | advertisement\s*[-–—:|]?\s*(?:scroll|continue)\b.{0,30}
+  | scroll\s+to\s+continue(?:\s+(?:reading|with\s+content))?
+  | continue\s+reading\s+(?:below|the\s+main\s+story)
+  | (?:sign\s+up|subscribe)\b.{0,40}\bnewsletters?\b.{0,20}
+  | click\s+here\s+to\s+(?:subscribe|sign\s+up|register|read\s+more|continue)\b.{0,30}
+  | (?:twitter|x|facebook|line|はてな|pocket|threads|note)\s*(?:で|に)\s*(?:シェア|ポスト|送る|共有)(?:する)?
+  | (?:url|リンク)を?コピー(?:する)?|コピーしました
+  | この記事の(?:画像|写真)(?:\s*[（(]\s*\d+\s*枚\s*[）)])?
+  | (?:記事|トップ|一覧|前のページ)に戻る
+)\s*[:：.。!！]?$""", regex.I | regex.X)
+_COOKIES = regex.compile(r"\bwe use cookies\b|\buse of cookies\b|\bcookie (?:policy|settings|preferences)\b"
+                         r"|クッキー(?:を使用|の使用)|cookieを使用", regex.I)
 _FOLLOW = regex.compile(r"(?:フォロー|購読|登録|シェア).{0,20}(?:お願い|ください|しよう|どうぞ|してね)"
                         r"|^(?:follow|subscribe|sign up|join|like|share)\b.{0,60}$", regex.I)
 
@@ -161,7 +177,8 @@ def ui_string(doc: Document) -> None:
         if k.strip(_LABEL_DECOR) in RELATED_LABELS:
             continue  # a "related articles" header goes with its links (`related_links_block`)
         if (k in UI_STRINGS - EDGE_UI_STRINGS or (edge and k in EDGE_UI_STRINGS)
-                or (len(line.text) < 40 and _SHARE.match(line.text.strip()) and len(line.text.split()) > 1)):
+                or (len(line.text) < 40 and _SHARE.match(line.text.strip()) and len(line.text.split()) > 1)
+                or _UI_PATTERN.match(line.text.strip())):
             doc.drop_line(line, "ui_string")
 
 
@@ -217,6 +234,13 @@ def title_with_site(doc: Document) -> None:
         rest = _SITE_SEP.sub("", line.text, count=1).strip() if _SITE_SEP.match(line.text) else line.text.strip()
         if rest and rest in doc.site_names:
             doc.drop_line(line, "site_name_line")
+
+
+def cookie_notice(doc: Document) -> None:
+    """A cookie banner's line ("We use cookies to improve your experience…"), wherever it stands."""
+    for line in doc.alive():
+        if len(line.text) < 300 and _COOKIES.search(line.text):
+            doc.drop_line(line, "cookie_notice")
 
 
 def site_notice(doc: Document) -> None:
@@ -299,7 +323,7 @@ RELATED_LABELS = frozenset(textnorm.key(s) for s in (
     "この記事を読んだ人はこんな記事も読んでいます", "related posts", "related articles", "related stories",
     "you may also like", "recommended for you", "more stories", "read next",
 ))
-_LABEL_DECOR = "■□◆◇●○・★☆【】[]<>《》〈〉:：-—| "
+_LABEL_DECOR = "■□◆◇●○・★☆▼▽▲△▶▷►【】[]<>《》〈〉:：-—| "
 
 
 def related_links_block(doc: Document) -> None:
@@ -345,6 +369,7 @@ RULES: dict[str, Rule] = {
     "chat_turn_heading": chat_turn_heading,
     "title_with_site": title_with_site,
     "site_notice": site_notice,
+    "cookie_notice": cookie_notice,
     "copyright_line": copyright_line,
     "follow_subscribe": follow_subscribe,
     "social_block": social_block,

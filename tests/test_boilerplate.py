@@ -206,3 +206,37 @@ def test_lines_that_only_start_like_share_buttons_are_kept(line):
     body = ENGLISH_PAGE_BODY
     text = "\n\n".join([body[0], body[1], body[2], line, body[3], body[1], body[2]]) + "\n"
     assert line in clean_text(text).text
+
+
+def test_japanese_page_share_buttons_gallery_counter_and_related_block_go():
+    body = ["市立図書館は来月から、平日の閉館時間を午後九時まで延長する試行を始める。",
+            "夜間は職員二人が常駐し、貸し出しと返却の窓口を開ける。",
+            "館長は「図書館を地域の居場所にしたい」と話している。"]
+    page = "\n\n".join([
+        "スポンサーリンク", body[0], body[1], "この記事の画像（3枚）", body[2],
+        "Twitterでシェア\nFacebookでシェア\nLINEで送る\nURLをコピー",
+        "▼関連記事\n・駅前の書店が閉店、市民から惜しむ声\n・子ども向け読書会が人気",
+        "記事に戻る\nCopyright © まちニュース All Rights Reserved.",
+    ]) + "\n"
+    assert clean_text(page).text == "\n\n".join(body) + "\n"
+
+
+def test_ad_markers_newsletter_prompts_and_cookie_banner_go_anywhere():
+    body = ["Heavy rain and strong winds closed several coastal roads on Sunday.",
+            "Crews worked through the night to clear fallen trees.",
+            "The weather service expects the storm to weaken by Tuesday."]
+    page = "\n\n".join([
+        "Story continues below advertisement", body[0], "Advertisement - Scroll to continue", body[1],
+        "Sign up for our daily newsletter", "We use cookies to improve your experience. By continuing to browse "
+        "you agree to our use of cookies.", "Click here to subscribe", body[2],
+    ]) + "\n"
+    assert clean_text(page).text == "\n\n".join(body) + "\n"
+
+
+@pytest.mark.parametrize("line", ["The advertisement campaign continues below the fold of every page, critics say.",
+                                  "Readers can sign up for the newsletter at the library desk.",
+                                  "記事に戻ると、そこには新しい写真が並んでいた。"])
+def test_sentences_about_ads_newsletters_and_returning_stay(line):
+    body = ENGLISH_PAGE_BODY
+    text = "\n\n".join([body[0], body[1], body[2], line, body[3], body[1], body[2]]) + "\n"
+    assert line in clean_text(text).text
