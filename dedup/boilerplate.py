@@ -49,13 +49,23 @@ _UI_PATTERN = regex.compile(r"""^(?:
   | (?:url|リンク)を?コピー(?:する)?|コピーしました
   | この記事の(?:画像|写真)(?:\s*[（(]\s*\d+\s*枚\s*[）)])?
   | (?:記事|トップ|一覧|前のページ)に戻る
+  | (?:comment|name|e-?mail|website)\s*\*
+  | your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,60}
+  | save\s+my\s+name,\s+email,?\s+and\s+website\s+in\s+this\s+browser\b.{0,60}
+  | this\s+site\s+uses\s+akismet\b.{0,80}
+  | powered\s+by\s+[\w.-]+(?:\s+[\w.-]+){0,3}
 )\s*[:：.。!！]?$""", regex.I | regex.X)
 _COOKIES = regex.compile(r"\bwe use cookies\b|\buse of cookies\b|\bcookie (?:policy|settings|preferences)\b"
                          r"|クッキー(?:を使用|の使用)|cookieを使用", regex.I)
 _FOLLOW = regex.compile(r"(?:フォロー|購読|登録|シェア).{0,20}(?:お願い|ください|しよう|どうぞ|してね)"
                         r"|^(?:follow|subscribe|sign up|join|like|share)\b.{0,60}$", regex.I)
 
-UI_STRINGS = frozenset(textnorm.key(s) for s in (
+def _ui_key(text: str) -> str:
+    """The comparison form of a UI string, and of a line compared with the UI strings."""
+    return textnorm.key(text).strip(":：!！.。…")
+
+
+UI_STRINGS = frozenset(_ui_key(s) for s in (
     "advertisement", "advertisements", "advertising", "sponsored", "sponsored content", "広告", "スポンサーリンク", "PR",
     "読み込み中", "読み込み中…", "読み込み中...", "loading", "loading…", "loading...", "now loading",
     "share this", "share this:", "share", "share on facebook", "share on twitter", "tweet", "like this:", "like",
@@ -76,13 +86,17 @@ UI_STRINGS = frozenset(textnorm.key(s) for s in (
     "もっと読む", "一覧へ戻る", "一覧に戻る", "記事一覧へ", "share on x", "share via email", "copy link",
     "click to share on facebook (opens in new window)", "opens in new window", "comments", "leave a comment",
     "コメントする", "コメント", "prev", "next", "前の記事", "次の記事", "home", "ホーム", "トップ",
-    "about the author", "about the authors", "about the writer",
+    "about the author", "about the authors", "about the writer", "like loading", "post comment", "post a comment",
+    "submit comment", "引用をストックしました", "ストック一覧を見る", "引用するにはまずログインしてください",
+    "ログインして引用する", "このブログの読者", "読者です 読者をやめる 読者になる 読者になる",
 ))
 # Single generic words that are chrome at the head or foot of a page but may head a section in the body.
-EDGE_UI_STRINGS = frozenset(textnorm.key(s) for s in (
+EDGE_UI_STRINGS = frozenset(_ui_key(s) for s in (
     "menu", "メニュー", "top", "トップ", "home", "ホーム", "close", "閉じる", "accept", "print", "email", "like", "いいね",
     "prev", "next", "related", "comments", "コメント", "share", "シェア", "タグ", "カテゴリー", "カテゴリ", "tweet",
     "プロフィール", "pocket", "newsletter", "avatar", "ランキング", "ログイン", "会員登録", "新規登録", "スキ", "マガジン",
+    "twitter", "facebook", "linkedin", "pinterest", "reddit", "whatsapp", "tumblr", "telegram", "line", "website",
+    "comment", "name", "mail", "e-mail",
 ))
 TOC_LABELS = frozenset(textnorm.key(s) for s in (
     "目次", "もくじ", "contents", "table of contents", "目录", "in this article", "この記事の目次", "目次 [非表示]",
@@ -166,12 +180,28 @@ def separator_line(doc: Document) -> None:
 
 
 def ui_string(doc: Document) -> None:
-    """A line that is only a UI string; single generic words only at the head or foot."""
+    """A line that is only a UI string; single generic words only at the head or foot.
+
+    Runs again while it removes lines: a comment form's lines read like prose
+    and hide the footer until they are gone.
+    """
+    for _ in range(3):
+        before = len(doc.removed)
+        _ui_lines(doc)
+        if len(doc.removed) == before:
+            return
+
+
+def _ui_lines(doc: Document) -> None:
     alive = doc.alive()
     foot = doc.footer_start()
     for i, line in enumerate(alive):
-        k = line.key.strip(":：!！.。…")
-        if not k or len(line.text) >= 60:
+        k = line.key.strip(":：!！.。…")  # as `_ui_key`, from the line's cached key
+        if not k or len(line.text) >= 200:
+            continue
+        if len(line.text) >= 60:
+            if _UI_PATTERN.match(line.text.strip()):
+                doc.drop_line(line, "ui_string")
             continue
         edge = i < 3 or i >= foot
         if k.strip(_LABEL_DECOR) in RELATED_LABELS:
@@ -321,7 +351,7 @@ def edge_link_line(doc: Document) -> None:
 RELATED_LABELS = frozenset(textnorm.key(s) for s in (
     "関連記事", "関連リンク", "関連ニュース", "あわせて読みたい", "合わせて読みたい", "おすすめ記事", "人気記事", "新着記事",
     "この記事を読んだ人はこんな記事も読んでいます", "related posts", "related articles", "related stories",
-    "you may also like", "recommended for you", "more stories", "read next",
+    "you may also like", "recommended for you", "more stories", "read next", "このブログの人気記事", "人気の記事",
 ))
 _LABEL_DECOR = "■□◆◇●○・★☆▼▽▲△▶▷►【】[]<>《》〈〉:：-—| "
 

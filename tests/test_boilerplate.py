@@ -240,3 +240,22 @@ def test_sentences_about_ads_newsletters_and_returning_stay(line):
     body = ENGLISH_PAGE_BODY
     text = "\n\n".join([body[0], body[1], body[2], line, body[3], body[1], body[2]]) + "\n"
     assert line in clean_text(text).text
+
+
+def test_blog_footer_share_row_and_comment_form_go():
+    """A WordPress footer: share row, likes, and the comment form whose lines read like prose."""
+    body = ENGLISH_PAGE_BODY[:3]
+    footer = ("Share this:\nTwitter\nFacebook\nLike this:\nLike Loading...\nRelated\n\nLeave a Reply Cancel reply\n"
+              "Your email address will not be published. Required fields are marked *\nComment *\nName *\nEmail *\n"
+              "Website\nSave my name, email, and website in this browser for the next time I comment.\nPost Comment\n"
+              "This site uses Akismet to reduce spam. Learn how your comment data is processed.")
+    page = "\n\n".join([*body, footer]) + "\n"
+    assert clean_text(page).text == "\n\n".join(body) + "\n"
+
+
+def test_hatena_blog_footer_goes():
+    body = ["金曜の夜に湖まで車で向かうと、キャンプ場はほとんど貸し切りだった。", "土曜は尾根まで歩いた。谷を見下ろす景色は格別だった。"]
+    footer = ("ランキング参加中\n読者になる\nこのブログの人気記事\n引用をストックしました\nストック一覧を見る\n閉じる\n"
+              "引用するにはまずログインしてください\nログイン\n閉じる\nPowered by Hatena Blog")
+    page = "\n\n".join([*body, footer]) + "\n"
+    assert clean_text(page).text == "\n\n".join(body) + "\n"
