@@ -55,6 +55,7 @@ _UI_PATTERN = regex.compile(r"""^(?:
   | this\s+site\s+uses\s+akismet\b.{0,80}
   | powered\s+by\s+[\w.-]+(?:\s+[\w.-]+){0,3}
 )\s*[:：.。!！]?$""", regex.I | regex.X)
+_FOOT_COUNTER_OR_TAG = regex.compile(r"^(?:\d{1,6}|#\w{1,30})$")
 _COOKIES = regex.compile(r"\bwe use cookies\b|\buse of cookies\b|\bcookie (?:policy|settings|preferences)\b"
                          r"|クッキー(?:を使用|の使用)|cookieを使用", regex.I)
 _FOLLOW = regex.compile(r"(?:フォロー|購読|登録|シェア).{0,20}(?:お願い|ください|しよう|どうぞ|してね)"
@@ -89,6 +90,8 @@ UI_STRINGS = frozenset(_ui_key(s) for s in (
     "about the author", "about the authors", "about the writer", "like loading", "post comment", "post a comment",
     "submit comment", "引用をストックしました", "ストック一覧を見る", "引用するにはまずログインしてください",
     "ログインして引用する", "このブログの読者", "読者です 読者をやめる 読者になる 読者になる",
+    "この記事が気に入ったらチップで応援してみませんか？", "チップで応援する", "ブログをはじめる", "リブログ",
+    "アメンバー", "アメンバー申請", "フォローする",
 ))
 # Single generic words that are chrome at the head or foot of a page but may head a section in the body.
 EDGE_UI_STRINGS = frozenset(_ui_key(s) for s in (
@@ -96,7 +99,7 @@ EDGE_UI_STRINGS = frozenset(_ui_key(s) for s in (
     "prev", "next", "related", "comments", "コメント", "share", "シェア", "タグ", "カテゴリー", "カテゴリ", "tweet",
     "プロフィール", "pocket", "newsletter", "avatar", "ランキング", "ログイン", "会員登録", "新規登録", "スキ", "マガジン",
     "twitter", "facebook", "linkedin", "pinterest", "reddit", "whatsapp", "tumblr", "telegram", "line", "website",
-    "comment", "name", "mail", "e-mail",
+    "comment", "name", "mail", "e-mail", "フォロー", "サポート",
 ))
 TOC_LABELS = frozenset(textnorm.key(s) for s in (
     "目次", "もくじ", "contents", "table of contents", "目录", "in this article", "この記事の目次", "目次 [非表示]",
@@ -204,6 +207,9 @@ def _ui_lines(doc: Document) -> None:
                 doc.drop_line(line, "ui_string")
             continue
         edge = i < 3 or i >= foot
+        if i >= foot and _FOOT_COUNTER_OR_TAG.match(line.text.strip()):
+            doc.drop_line(line, "ui_string")  # a like counter ("12") or a tag ("#エッセイ") under the article
+            continue
         if k.strip(_LABEL_DECOR) in RELATED_LABELS:
             continue  # a "related articles" header goes with its links (`related_links_block`)
         if (k in UI_STRINGS - EDGE_UI_STRINGS or (edge and k in EDGE_UI_STRINGS)
@@ -352,6 +358,7 @@ RELATED_LABELS = frozenset(textnorm.key(s) for s in (
     "関連記事", "関連リンク", "関連ニュース", "あわせて読みたい", "合わせて読みたい", "おすすめ記事", "人気記事", "新着記事",
     "この記事を読んだ人はこんな記事も読んでいます", "related posts", "related articles", "related stories",
     "you may also like", "recommended for you", "more stories", "read next", "このブログの人気記事", "人気の記事",
+    "この記事を読んだ人におすすめ",
 ))
 _LABEL_DECOR = "■□◆◇●○・★☆▼▽▲△▶▷►【】[]<>《》〈〉:：-—| "
 

@@ -259,3 +259,19 @@ def test_hatena_blog_footer_goes():
               "引用するにはまずログインしてください\nログイン\n閉じる\nPowered by Hatena Blog")
     page = "\n\n".join([*body, footer]) + "\n"
     assert clean_text(page).text == "\n\n".join(body) + "\n"
+
+
+def test_note_and_ameba_footers_go():
+    body = ["毎朝六時に家を出て、川沿いを三十分ほど歩くようになって一年が過ぎた。", "季節ごとに景色が変わるのが楽しい。"]
+    note = ("スキ\n12\nこの記事が気に入ったらチップで応援してみませんか？\nチップで応援する\nフォロー\nシェア\n"
+            "この記事を読んだ人におすすめ\n#エッセイ\n#散歩")
+    ameba = "いいね！\nコメント\nリブログ\nフォロー\nアメンバー\nブログをはじめる"
+    for footer in (note, ameba):
+        assert clean_text("\n\n".join([*body, footer]) + "\n").text == "\n\n".join(body) + "\n"
+
+
+def test_numbers_and_hashtags_in_the_body_stay():
+    body = ENGLISH_PAGE_BODY
+    text = "\n\n".join([body[0], "2024", body[1], "#1", body[2], body[3], body[1], body[2]]) + "\n"
+    out = clean_text(text).text
+    assert "\n2024\n" in out and "\n#1\n" in out
