@@ -54,6 +54,11 @@ _UI_PATTERN = regex.compile(r"""^(?:
   | save\s+my\s+name,\s+email,?\s+and\s+website\s+in\s+this\s+browser\b.{0,60}
   | this\s+site\s+uses\s+akismet\b.{0,80}
   | powered\s+by\s+[\w.-]+(?:\s+[\w.-]+){0,3}
+  | (?:read\s+more|also\s+read|related|see\s+also)\s*[:：](?!.*[.!?。]\s*$)\s*\S[^.!?。]{0,100}  # a title, no sentence
+  | (?:【関連(?:記事|ニュース)?】|関連(?:記事)?\s*[:：])(?!.*。\s*$)\s*\S[^。]{0,80}
+  | subscribe\s+to\s+\S[^.!?]{0,40}
+  | thanks\s+for\s+reading\b.{0,60}\bsubscribe\b.{0,80}
+  | (?:type|enter)\s+your\s+e-?mail(?:\s+address)?(?:…|\.\.\.)?
 )\s*[:：.。!！]?$""", regex.I | regex.X)
 _FOOT_COUNTER_OR_TAG = regex.compile(r"^(?:\d{1,6}|#\w{1,30})$")
 _COOKIES = regex.compile(r"\bwe use cookies\b|\buse of cookies\b|\bcookie (?:policy|settings|preferences)\b"
@@ -99,7 +104,7 @@ EDGE_UI_STRINGS = frozenset(_ui_key(s) for s in (
     "prev", "next", "related", "comments", "コメント", "share", "シェア", "タグ", "カテゴリー", "カテゴリ", "tweet",
     "プロフィール", "pocket", "newsletter", "avatar", "ランキング", "ログイン", "会員登録", "新規登録", "スキ", "マガジン",
     "twitter", "facebook", "linkedin", "pinterest", "reddit", "whatsapp", "tumblr", "telegram", "line", "website",
-    "comment", "name", "mail", "e-mail", "フォロー", "サポート",
+    "comment", "name", "mail", "e-mail", "フォロー", "サポート", "restack",
 ))
 TOC_LABELS = frozenset(textnorm.key(s) for s in (
     "目次", "もくじ", "contents", "table of contents", "目录", "in this article", "この記事の目次", "目次 [非表示]",

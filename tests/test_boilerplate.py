@@ -275,3 +275,20 @@ def test_numbers_and_hashtags_in_the_body_stay():
     text = "\n\n".join([body[0], "2024", body[1], "#1", body[2], body[3], body[1], body[2]]) + "\n"
     out = clean_text(text).text
     assert "\n2024\n" in out and "\n#1\n" in out
+
+
+def test_inline_read_more_links_and_newsletter_box_go():
+    body = ENGLISH_PAGE_BODY[:3]
+    page = "\n\n".join([body[0], "READ MORE: Council approves new housing plan", body[1],
+                        "Related: Energy prices hit record high", body[2],
+                        "Subscribe to Town Notes\nThanks for reading! Subscribe for free to receive new posts and "
+                        "support my work.\nType your email…\nSubscribe\nShare\nComments\nRestack"]) + "\n"
+    assert clean_text(page).text == "\n\n".join(body) + "\n"
+
+
+@pytest.mark.parametrize("line", ["Recommended: 8 GB of memory and a recent graphics card",
+                                  "Related: the council said the two plans would be merged."])
+def test_spec_lines_and_sentences_after_a_label_stay(line):
+    body = ENGLISH_PAGE_BODY
+    text = "\n\n".join([body[0], body[1], body[2], line, body[3], body[1], body[2]]) + "\n"
+    assert line in clean_text(text).text
