@@ -37,7 +37,8 @@ _SHARE = regex.compile(r"^(?:share|tweet|post|pin|email|send)(?:\s+(?:this|it))?
                        r"(?:\s+(?:on|via|to|with)\s+(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|email|"
                        r"telegram|line|threads|bluesky|mastodon|flipboard))?\s*[:：]?$", regex.I)
 # Whole lines that are UI wherever they stand: ad and paywall markers, newsletter prompts, share and copy
-# buttons, gallery counters, "back to" links.  Anchored at both ends and only for short lines (`ui_string`).
+# buttons, gallery counters, "back to" links, comment forms, "READ MORE: <title>" links.  Anchored at both
+# ends and tried on lines under 200 characters only (`ui_string`).
 _UI_PATTERN = regex.compile(r"""^(?:
     (?:story\s+)?continues\s+below(?:\s+(?:this\s+)?advertisement)?
   | advertisement\s*[-–—:|]?\s*(?:scroll|continue)\b.{0,30}
