@@ -62,6 +62,12 @@ _UI_PATTERN = regex.compile(r"""^(?:
   | (?:type|enter)\s+your\s+e-?mail(?:\s+address)?(?:…|\.\.\.)?
 )\s*[:：.。!！]?$""", regex.I | regex.X)
 _FOOT_COUNTER_OR_TAG = regex.compile(r"^(?:\d{1,6}|#\w{1,30})$")
+# Navigation at the edges of a page: breadcrumbs ("Home > News > Local") and pagination ("« Previous Post",
+# "Page 1 of 3", "1 2 3 次へ").
+_BREADCRUMB = regex.compile(r"^(?:home|top|ホーム|トップ)\s*(?:>|›|»|/|＞|≫|→)\s*\S.{0,100}$", regex.I)
+_PAGINATION = regex.compile(r"^(?:[«‹<]\s*)?(?:previous|prev|next|older|newer)(?:\s+(?:post|page|article|entry|posts|"
+                            r"entries))?(?:\s*[»›>])?$|^page\s+\d+\s+of\s+\d+$|^(?:\d+\s+){1,12}\d*\s*"
+                            r"(?:次へ|前へ|next|»|>)?$|^(?:前|次)の(?:記事|ページ|投稿)(?:へ)?\s*[»>]?$", regex.I)
 _COOKIES = regex.compile(r"\bwe use cookies\b|\buse of cookies\b|\bcookie (?:policy|settings|preferences)\b"
                          r"|クッキー(?:を使用|の使用)|cookieを使用", regex.I)
 _FOLLOW = regex.compile(r"(?:フォロー|購読|登録|シェア).{0,20}(?:お願い|ください|しよう|どうぞ|してね)"
@@ -213,6 +219,9 @@ def _ui_lines(doc: Document) -> None:
                 doc.drop_line(line, "ui_string")
             continue
         edge = i < 3 or i >= foot
+        if (i < 3 and _BREADCRUMB.match(line.text.strip())) or (edge and _PAGINATION.match(line.text.strip())):
+            doc.drop_line(line, "ui_string")  # navigation at the head or foot
+            continue
         if i >= foot and _FOOT_COUNTER_OR_TAG.match(line.text.strip()):
             doc.drop_line(line, "ui_string")  # a like counter ("12") or a tag ("#エッセイ") under the article
             continue

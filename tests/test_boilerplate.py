@@ -292,3 +292,18 @@ def test_spec_lines_and_sentences_after_a_label_stay(line):
     body = ENGLISH_PAGE_BODY
     text = "\n\n".join([body[0], body[1], body[2], line, body[3], body[1], body[2]]) + "\n"
     assert line in clean_text(text).text
+
+
+def test_breadcrumbs_and_pagination_at_the_edges_go():
+    body = ENGLISH_PAGE_BODY[:3]
+    page = "\n\n".join(["Home > News > Local\nホーム ＞ ニュース ＞ 地域", *body,
+                        "« Previous Post\nNext Post »\nPage 1 of 3\n1 2 3 次へ"]) + "\n"
+    assert clean_text(page).text == "\n\n".join(body) + "\n"
+
+
+def test_number_pairs_and_arrows_in_the_body_stay():
+    body = ENGLISH_PAGE_BODY
+    text = "\n\n".join([body[0], body[1], body[2], "10 20", "Home > Settings is where the option lives", body[3],
+                        body[1], body[2]]) + "\n"
+    out = clean_text(text).text
+    assert "\n10 20\n" in out and "Home > Settings" in out
