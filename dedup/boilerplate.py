@@ -73,6 +73,17 @@ _COOKIES = regex.compile(r"\bwe use cookies\b|\buse of cookies\b|\bcookie (?:pol
 _FOLLOW = regex.compile(r"(?:フォロー|購読|登録|シェア).{0,20}(?:お願い|ください|しよう|どうぞ|してね)"
                         r"|^(?:follow|subscribe|sign up|join|like|share)\b.{0,60}$", regex.I)
 
+_FOLLOW_HINTS = ("フォロー", "購読", "登録", "シェア")
+_FOLLOW_STARTS = ("follow", "subscribe", "sign up", "join", "like", "share")
+
+
+def _follow_line(text: str) -> bool:
+    """`_FOLLOW.search(text)`, skipped for the many lines that hold none of its words (it runs per line)."""
+    if not (any(h in text for h in _FOLLOW_HINTS) or text[:9].lower().startswith(_FOLLOW_STARTS)):
+        return False
+    return bool(_FOLLOW.search(text))
+
+
 def _ui_key(text: str) -> str:
     """The comparison form of a UI string, and of a line compared with the UI strings."""
     return textnorm.key(text).strip(":：!！.。…")
@@ -139,18 +150,19 @@ class Document:
     joins: set[int] = field(default_factory=set)
     learned: object | None = None  # corpus boilerplate (see corpus.py)
     _alive: list[Line] | None = field(default=None, repr=False)  # cache of alive(), reset by every removal
+    _foot: int | None = field(default=None, repr=False)  # cache of footer_start(), reset with _alive
 
     def drop_line(self, line: Line, rule: str) -> None:
         """Remove the whole line, in the name of `rule`."""
         if line.index not in self.removed or not self._whole(line):
             self.removed[line.index] = [Removal(line.start, line.end, rule, line.number)]
-            self._alive = None
+            self._alive = self._foot = None
 
     def drop_span(self, line: Line, start: int, end: int, rule: str) -> None:
         """Remove part of a line (a suffix, a prefix run), in the name of `rule`."""
         if not self._whole(line):
             self.removed.setdefault(line.index, []).append(Removal(start, end, rule, line.number))
-            self._alive = None
+            self._alive = self._foot = None
 
     def _whole(self, line: Line) -> bool:
         return any(r.start <= line.start and r.end >= line.end for r in self.removed.get(line.index, []))
@@ -173,16 +185,19 @@ class Document:
         the last line of running prose, and the last 15 % of the lines.  The
         footer rules are all pattern-gated, so a generous region costs nothing.
         """
+        if self._foot is not None and self._alive is not None:
+            return self._foot
         alive = self.alive()
         starts = [int(len(alive) * 0.85)]
         long_lines = [i for i, ln in enumerate(alive) if len(ln.text.strip()) >= 150]
         if long_lines and long_lines[-1] >= len(alive) * 0.6:
             starts.append(long_lines[-1] + 1)
         prose = [i for i, ln in enumerate(alive) if len(ln.text.strip()) >= 30 and textnorm.ends_sentence(ln.text)
-                 and not _FOLLOW.search(ln.text.strip())]  # "Subscribe to our newsletter…." is no running prose
+                 and not _follow_line(ln.text.strip())]  # "Subscribe to our newsletter…." is no running prose
         if prose:
             starts.append(prose[-1] + 1)
-        return min(starts)
+        self._foot = min(starts)
+        return self._foot
 
 
 def separator_line(doc: Document) -> None:
