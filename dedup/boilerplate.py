@@ -84,9 +84,12 @@ def _follow_line(text: str) -> bool:
     return bool(_FOLLOW.search(text))
 
 
+_UI_TRIM = ":：!！.。…"  # trailing or leading marks a UI string may carry ("Like this:", "読み込み中…")
+
+
 def _ui_key(text: str) -> str:
-    """The comparison form of a UI string, and of a line compared with the UI strings."""
-    return textnorm.key(text).strip(":：!！.。…")
+    """The comparison form of a UI string (a line's is `line.key.strip(_UI_TRIM)`, from its cached key)."""
+    return textnorm.key(text).strip(_UI_TRIM)
 
 
 UI_STRINGS = frozenset(_ui_key(s) for s in (
@@ -226,7 +229,7 @@ def _ui_lines(doc: Document) -> None:
     alive = doc.alive()
     foot = doc.footer_start()
     for i, line in enumerate(alive):
-        k = line.key.strip(":：!！.。…")  # as `_ui_key`, from the line's cached key
+        k = line.key.strip(_UI_TRIM)
         if not k or len(line.text) >= 200:
             continue
         if len(line.text) >= 60:
@@ -335,7 +338,7 @@ def follow_subscribe(doc: Document) -> None:
     """"Follow us" / "フォロー・購読をお願いします" lines in the footer region."""
     alive = doc.alive()
     for line in alive[doc.footer_start():]:
-        if len(line.text) < 120 and _FOLLOW.search(line.text.strip()):
+        if len(line.text) < 120 and _follow_line(line.text.strip()):
             doc.drop_line(line, "follow_subscribe")
 
 

@@ -84,10 +84,14 @@ class Index(ABC):
         for start in range(0, len(docs), BATCH):
             self._add_batch(docs[start : start + BATCH])
 
-    def band_keys(self, signature: np.ndarray) -> list[int]:
-        """One key per LSH band, as the run's candidate search makes it (`bands.band_keys`), signed for SQLite."""
-        keys = bands.band_keys(signature, self.params["bands"], self.params["rows"])[0].tolist()
-        return [k - (1 << 63) for k in keys]
+    def band_keys(self, signatures: list[np.ndarray]) -> list[list[int]]:
+        """Per signature, one key per LSH band as the run's candidate search makes it (`bands.band_keys`),
+        shifted into SQLite's signed 64-bit range."""
+        if not signatures:
+            return []
+        stacked = np.stack([np.asarray(s, dtype=np.uint64) for s in signatures])
+        keys = bands.band_keys(stacked, self.params["bands"], self.params["rows"]) - np.uint64(1 << 63)
+        return keys.view(np.int64).tolist()
 
     def __enter__(self: _I) -> _I:
         return self
@@ -153,10 +157,11 @@ class SQLiteIndex(Index):
             raise IndexError_(f"cannot open the SQLite index: {exc}", path=path,
                               hint="give a writable file path (its folder must exist) that is an index or absent") from exc
 
-    def _write(self, statements: list[tuple[str, list]]) -> None:
-        """Run (sql, rows) pairs in one IMMEDIATE transaction: all or nothing."""
+    def _write(self, statements: list[tuple[str, list]], begin: str = "BEGIN IMMEDIATE") -> None:
+        """Run (sql, rows) pairs in one transaction: all or nothing.  IMMEDIATE takes the write lock at
+        once; a plain BEGIN is enough for statements on this connection's temporary tables."""
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(begin)
             for sql, rows in statements:
                 self._db.executemany(sql, rows)
             self._db.execute("COMMIT")
@@ -191,7 +196,8 @@ class SQLiteIndex(Index):
         """Upsert the documents and their band keys; a replaced document keeps its sequence number."""
         rows = [(d.doc_id, d.chars, json.dumps(d.order), d.signature.astype("<u8").tobytes(),
                  d.shingles.astype("<u8").tobytes()) for d in docs]
-        bands = [(b, k, d.doc_id) for d in docs for b, k in enumerate(self.band_keys(d.signature))]
+        bands = [(b, k, d.doc_id) for d, keys in zip(docs, self.band_keys([d.signature for d in docs]), strict=True)
+                 for b, k in enumerate(keys)]
         self._write([("DELETE FROM bands WHERE doc_id=?", [(d.doc_id,) for d in docs]),
                      ("INSERT INTO docs (doc_id, chars, ord, signature, shingles) VALUES (?,?,?,?,?) "
                       "ON CONFLICT(doc_id) DO UPDATE SET chars=excluded.chars, ord=excluded.ord, "
@@ -199,30 +205,16 @@ class SQLiteIndex(Index):
                      ("INSERT INTO bands VALUES (?,?,?)", bands)])
 
     def candidates(self, signature: np.ndarray) -> set[str]:
-        found: set[str] = set()
-        for band, key in enumerate(self.band_keys(signature)):
-            found.update(r[0] for r in self._read("SELECT doc_id FROM bands WHERE band=? AND key=?", (band, key)))
-        return found
+        return self.candidates_many([signature])[0]
 
     def candidates_many(self, signatures: list[np.ndarray]) -> list[set[str]]:
         """One join per chunk of signatures, not one query per band and document."""
         found: list[set[str]] = [set() for _ in signatures]
+        self._read("CREATE TEMP TABLE IF NOT EXISTS wanted (i INTEGER, band INTEGER, key INTEGER)")
         for start in range(0, len(signatures), _QUERY_CHUNK):
-            chunk = np.stack([np.asarray(s, dtype=np.uint64) for s in signatures[start:start + _QUERY_CHUNK]])
-            keys = (bands.band_keys(chunk, self.params["bands"], self.params["rows"])
-                    - np.uint64(1 << 63)).view(np.int64)  # signed for SQLite, as `band_keys`
-            rows = [(start + i, b, k) for i, row in enumerate(keys.tolist()) for b, k in enumerate(row)]
-            try:
-                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (i INTEGER, band INTEGER, key INTEGER)")
-                self._db.execute("BEGIN")  # one transaction for the rows (of the temporary database only)
-                self._db.execute("DELETE FROM wanted")
-                self._db.executemany("INSERT INTO wanted VALUES (?,?,?)", rows)
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise IndexError_(f"cannot query the SQLite index: {exc}", path=self.spec,
-                                  hint="check the disk and the temporary folder") from exc
+            keys = self.band_keys(signatures[start:start + _QUERY_CHUNK])
+            rows = [(start + i, b, k) for i, row in enumerate(keys) for b, k in enumerate(row)]
+            self._write([("DELETE FROM wanted", [()]), ("INSERT INTO wanted VALUES (?,?,?)", rows)], begin="BEGIN")
             for i, doc_id in self._read("SELECT w.i, b.doc_id FROM wanted w CROSS JOIN bands b "
                                         "ON b.band = w.band AND b.key = w.key"):  # CROSS: wanted outside, bands_key inside
                 found[i].add(doc_id)

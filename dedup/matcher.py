@@ -14,6 +14,7 @@ similarity is recorded in the provenance.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,11 +102,7 @@ class Matcher:
 
     def longest_placed_prefix(self, key: str) -> int:
         """Length of the longest key placed so far (8 chars or more) that is a proper prefix of `key`, or 0."""
-        best = 0
-        for other in self.prefixes.get(key[:8], ()):
-            if best < len(other) < len(key) and key.startswith(other) and self.exact.get(other):
-                best = len(other)
-        return best
+        return longest_prefix(key, (k for k in self.prefixes.get(key[:8], ()) if self.exact.get(k)))
 
     def remove(self, item: Item) -> None:
         """Forget an item that a more complete copy replaced."""
@@ -174,3 +171,12 @@ class Matcher:
         if ratio >= self.options.min_ratio:
             return Match(other, ratio, False)
         return None
+
+
+def longest_prefix(key: str, keys: Iterable[str]) -> int:
+    """Length of the longest of `keys` that is a proper prefix of `key`, or 0."""
+    best = 0
+    for other in keys:
+        if best < len(other) < len(key) and key.startswith(other):
+            best = len(other)
+    return best

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import regex
 
 from . import textnorm
-from .matcher import Match, Matcher, MatchOptions
+from .matcher import Match, Matcher, MatchOptions, longest_prefix
 from .provenance import Action, Reason
 from .segment import split_sentences
 from .stitch import StitchOptions
@@ -100,12 +100,13 @@ class Merge:
         i = 0
         while i < len(self.stream):
             item = self.stream[i]
-            if self.completes_cut_line(item):
+            size = placed_prefix(item, self.matcher)  # an earlier piece this one starts with: cut, run-on or none
+            if size and self.completes_cut_line(item, size):
                 i += 1
                 continue
-            if not self.matcher.exact.get(item.key) and split_run_on(item, self.matcher, self.stream, i):
+            if size and not self.matcher.exact.get(item.key) and self.split_run_on(item, size, i):
                 continue  # the stream now holds the heading and the sentences; look at the first again
-            if self.completes_fragment(item):
+            if size and self.completes_fragment(item, size):
                 i += 1
                 continue
             matches = self.matcher.candidates(item) if self.comparable(item) else []
@@ -122,7 +123,11 @@ class Merge:
         """Long enough to count as a repeat: a heading always is ("### 最後に"), "User:" never."""
         return len(item.key) >= self.options.min_key_chars or (item.kind == "heading" and bool(item.key))
 
-    def completes_fragment(self, item: Item) -> bool:
+    def _started_by(self, item: Item, size: int) -> tuple[Item, str]:
+        """The placed piece whose key is item.key[:size], and the text of `item` after it."""
+        return self.matcher.exact[item.key[:size]][-1], item.text[item.key_map[size - 1] + 1:]
+
+    def completes_fragment(self, item: Item, size: int) -> bool:
         """Let `item` replace an earlier piece that is its cut-off start ("Что вас вдохновило на").
 
         The earlier piece is the one placed just before, `item` starts with
@@ -134,13 +139,10 @@ class Merge:
         real articles put a heading or a bold lead-in ("Feather Duvet Lung
         disease", "Keyboard") above a paragraph that opens with the same words.
         """
-        size = placed_prefix(item, self.matcher)
-        if not size:
-            return False
-        old = self.matcher.exact[item.key[:size]][-1]
+        old, after = self._started_by(item, size)
         if self.order.position(old) != self.cursor:
             return False
-        rest = item.text[item.key_map[size - 1] + 1:].lstrip()
+        rest = after.lstrip()
         if (old.kind == "heading" or textnorm.ends_sentence(old.text) or not rest[:1].isalpha()
                 or not rest[:1].islower()):
             return False
@@ -150,7 +152,7 @@ class Merge:
         self.supersede(old, self.cursor, item, Reason.FRAGMENT, "cut_sentence_restarted", round(size / len(item.key), 4))
         return True
 
-    def completes_cut_line(self, item: Item) -> bool:
+    def completes_cut_line(self, item: Item, size: int) -> bool:
         """Let `item` replace a cut-off start of it that ends a line far back, in a script without case.
 
         "さらに、AIの「頭脳」とも言える" left at the end of a line, the text
@@ -165,11 +167,9 @@ class Merge:
         has no comma, and a title run into the first sentence of a restart copy
         ("…を運行 県の北部を…") is followed by a space.
         """
-        size = placed_prefix(item, self.matcher)
         if size < self.options.far_fragment_chars:
             return False
-        old = self.matcher.exact[item.key[:size]][-1]
-        rest = item.text[item.key_map[size - 1] + 1:]
+        old, rest = self._started_by(item, size)
         if (id(old) not in self.ends_line or old.kind not in ("prose", "list") or textnorm.ends_sentence(old.text)
                 or not rest[:1].isalpha() or rest[:1].islower() or rest[:1].isupper()
                 or (old.line_start and not _CLAUSE_BREAK.search(old.text))):
@@ -197,6 +197,23 @@ class Merge:
             if len(placed.key) > len(item.key) and (item.key in placed.key if ellipsis else placed.key.endswith(item.key)):
                 return Match(placed, 1.0, True)  # an exact copy of part of it
         return None
+
+    def split_run_on(self, item: Item, size: int, i: int) -> bool:
+        """Split a piece that runs an earlier heading or label (key length `size`) into the next sentence.
+
+        Copies drift in layout: "見出し\n本文…" in one copy is "見出し 本文…" in
+        another.  When a piece starts with the whole of an earlier piece, followed
+        by white space and a new sentence, it is split there, so the heading meets
+        its earlier copy.  A piece that goes on in lower case is a paragraph that
+        opens with the words of the heading above it ("Feather Duvet Lung disease"
+        / "Feather Duvet Lung disease is a rare illness…"), not a run-on.
+        """
+        after = self.stream[i + 1].key if i + 1 < len(self.stream) else None
+        pieces = _run_on_pieces(item, size, lambda key: bool(self.matcher.exact.get(key)), after)
+        if pieces is None:
+            return False
+        self.stream[i:i + 1] = pieces
+        return True
 
     def choose(self, matches: list[Match]) -> Match:
         """Prefer the copy just ahead of the cursor, then the nearest one behind it."""
@@ -326,26 +343,8 @@ class Merge:
         return False
 
 
-def split_run_on(item: Item, matcher: Matcher, stream: list[Item], i: int) -> bool:
-    """Split a piece that runs an earlier heading or label into the next sentence.
-
-    Copies drift in layout: "見出し\n本文…" in one copy is "見出し 本文…" in
-    another.  When a piece starts with the whole of an earlier piece, followed
-    by white space and a new sentence, it is split there, so the heading meets
-    its earlier copy.  A piece that goes on in lower case is a paragraph that
-    opens with the words of the heading above it ("Feather Duvet Lung disease"
-    / "Feather Duvet Lung disease is a rare illness…"), not a run-on.
-    """
-    after = stream[i + 1].key if i + 1 < len(stream) else None
-    pieces = _run_on_pieces(item, placed_prefix(item, matcher), lambda key: bool(matcher.exact.get(key)), after)
-    if pieces is None:
-        return False
-    stream[i:i + 1] = pieces
-    return True
-
-
 def split_run_ons(stream: list[Item]) -> list[Item]:
-    """`split_run_on` for every piece that starts with an earlier piece of the stream, before the merge.
+    """`Merge.split_run_on` for every piece that starts with an earlier piece of the stream, before the merge.
 
     Done up front, not when the merge reaches the piece: the run of repeats
     that a restart copy begins with is measured on the pieces that follow
@@ -356,11 +355,7 @@ def split_run_ons(stream: list[Item]) -> list[Item]:
     by_opening: dict[str, list[str]] = {}
     seen: set[str] = set()
     for n, item in enumerate(stream):
-        size = 0
-        if len(item.parts) == 1 and item.first_unit is item.last_unit:
-            for other in by_opening.get(item.key[:8], ()):
-                if size < len(other) < len(item.key) and item.key.startswith(other):
-                    size = len(other)
+        size = longest_prefix(item.key, by_opening.get(item.key[:8], ())) if _one_unit(item) else 0
         after = stream[n + 1].key if n + 1 < len(stream) else None
         pieces = _run_on_pieces(item, size, seen.__contains__, after) or [item]
         for piece in pieces:
@@ -403,9 +398,12 @@ _CLAUSE_BREAK = regex.compile(r"[、，]|,\s")  # not the comma of "4,200円"
 
 def placed_prefix(item: Item, matcher: Matcher) -> int:
     """Key length of the longest placed piece that a one-unit `item` starts with (8 characters or more), or 0."""
-    if len(item.parts) != 1 or item.first_unit is not item.last_unit:
-        return 0
-    return matcher.longest_placed_prefix(item.key)
+    return matcher.longest_placed_prefix(item.key) if _one_unit(item) else 0
+
+
+def _one_unit(item: Item) -> bool:
+    """One untouched unit: only such a piece is split or completed at a prefix."""
+    return len(item.parts) == 1 and item.first_unit is item.last_unit
 
 
 def _halves(item: Item, cut: int, rest: int) -> list[Item]:

@@ -185,61 +185,68 @@ ENGLISH_PAGE_BODY = [
 ]
 
 
+def _page(*blocks: str) -> str:
+    """Paragraph blocks joined as a page."""
+    return "\n\n".join(blocks) + "\n"
+
+
+def _amid_body(line: str) -> str:
+    """`line` in the middle of a page long enough that it stands in neither the head nor the foot."""
+    body = ENGLISH_PAGE_BODY
+    return _page(body[0], body[1], body[2], line, body[3], body[1], body[2])
+
+
 def test_english_page_chrome_goes_and_the_article_stays():
     """Share lines for any network, an author-box label, a footer "Related articles" list with its header,
     a newsletter line after the author's bio, ads, "Loading..." and the copyright line."""
     body = ENGLISH_PAGE_BODY
-    page = "\n\n".join([
+    page = _page(
         "Advertisement", body[0], body[1], "Loading...", body[2],
         "Share this article:\nShare on Facebook\nShare on Twitter\nShare on LinkedIn",
         "About the author\n" + body[3],
         "Subscribe to our newsletter for the latest local news.",
         "Related articles\n- Council delays vote on parking meters\n- New bus routes start in June",
         "© 2025 The Daily Herald. All rights reserved.",
-    ]) + "\n"
+    )
     out = clean_text(page).text
-    assert out == "\n\n".join(body) + "\n"
+    assert out == _page(*body)
 
 
 @pytest.mark.parametrize("line", ["Share your story with us", "Post office hours change in May", "Email"])
 def test_lines_that_only_start_like_share_buttons_are_kept(line):
-    body = ENGLISH_PAGE_BODY
-    text = "\n\n".join([body[0], body[1], body[2], line, body[3], body[1], body[2]]) + "\n"
-    assert line in clean_text(text).text
+    assert line in clean_text(_amid_body(line)).text
 
 
 def test_japanese_page_share_buttons_gallery_counter_and_related_block_go():
     body = ["市立図書館は来月から、平日の閉館時間を午後九時まで延長する試行を始める。",
             "夜間は職員二人が常駐し、貸し出しと返却の窓口を開ける。",
             "館長は「図書館を地域の居場所にしたい」と話している。"]
-    page = "\n\n".join([
+    page = _page(
         "スポンサーリンク", body[0], body[1], "この記事の画像（3枚）", body[2],
         "Twitterでシェア\nFacebookでシェア\nLINEで送る\nURLをコピー",
         "▼関連記事\n・駅前の書店が閉店、市民から惜しむ声\n・子ども向け読書会が人気",
         "記事に戻る\nCopyright © まちニュース All Rights Reserved.",
-    ]) + "\n"
-    assert clean_text(page).text == "\n\n".join(body) + "\n"
+    )
+    assert clean_text(page).text == _page(*body)
 
 
 def test_ad_markers_newsletter_prompts_and_cookie_banner_go_anywhere():
     body = ["Heavy rain and strong winds closed several coastal roads on Sunday.",
             "Crews worked through the night to clear fallen trees.",
             "The weather service expects the storm to weaken by Tuesday."]
-    page = "\n\n".join([
+    page = _page(
         "Story continues below advertisement", body[0], "Advertisement - Scroll to continue", body[1],
         "Sign up for our daily newsletter", "We use cookies to improve your experience. By continuing to browse "
         "you agree to our use of cookies.", "Click here to subscribe", body[2],
-    ]) + "\n"
-    assert clean_text(page).text == "\n\n".join(body) + "\n"
+    )
+    assert clean_text(page).text == _page(*body)
 
 
 @pytest.mark.parametrize("line", ["The advertisement campaign continues below the fold of every page, critics say.",
                                   "Readers can sign up for the newsletter at the library desk.",
                                   "記事に戻ると、そこには新しい写真が並んでいた。"])
 def test_sentences_about_ads_newsletters_and_returning_stay(line):
-    body = ENGLISH_PAGE_BODY
-    text = "\n\n".join([body[0], body[1], body[2], line, body[3], body[1], body[2]]) + "\n"
-    assert line in clean_text(text).text
+    assert line in clean_text(_amid_body(line)).text
 
 
 def test_blog_footer_share_row_and_comment_form_go():
@@ -249,16 +256,14 @@ def test_blog_footer_share_row_and_comment_form_go():
               "Your email address will not be published. Required fields are marked *\nComment *\nName *\nEmail *\n"
               "Website\nSave my name, email, and website in this browser for the next time I comment.\nPost Comment\n"
               "This site uses Akismet to reduce spam. Learn how your comment data is processed.")
-    page = "\n\n".join([*body, footer]) + "\n"
-    assert clean_text(page).text == "\n\n".join(body) + "\n"
+    assert clean_text(_page(*body, footer)).text == _page(*body)
 
 
 def test_hatena_blog_footer_goes():
     body = ["金曜の夜に湖まで車で向かうと、キャンプ場はほとんど貸し切りだった。", "土曜は尾根まで歩いた。谷を見下ろす景色は格別だった。"]
     footer = ("ランキング参加中\n読者になる\nこのブログの人気記事\n引用をストックしました\nストック一覧を見る\n閉じる\n"
               "引用するにはまずログインしてください\nログイン\n閉じる\nPowered by Hatena Blog")
-    page = "\n\n".join([*body, footer]) + "\n"
-    assert clean_text(page).text == "\n\n".join(body) + "\n"
+    assert clean_text(_page(*body, footer)).text == _page(*body)
 
 
 def test_note_and_ameba_footers_go():
@@ -267,43 +272,41 @@ def test_note_and_ameba_footers_go():
             "この記事を読んだ人におすすめ\n#エッセイ\n#散歩")
     ameba = "いいね！\nコメント\nリブログ\nフォロー\nアメンバー\nブログをはじめる"
     for footer in (note, ameba):
-        assert clean_text("\n\n".join([*body, footer]) + "\n").text == "\n\n".join(body) + "\n"
+        assert clean_text(_page(*body, footer)).text == _page(*body)
 
 
 def test_numbers_and_hashtags_in_the_body_stay():
     body = ENGLISH_PAGE_BODY
-    text = "\n\n".join([body[0], "2024", body[1], "#1", body[2], body[3], body[1], body[2]]) + "\n"
+    text = _page(body[0], "2024", body[1], "#1", body[2], body[3], body[1], body[2])
     out = clean_text(text).text
     assert "\n2024\n" in out and "\n#1\n" in out
 
 
 def test_inline_read_more_links_and_newsletter_box_go():
     body = ENGLISH_PAGE_BODY[:3]
-    page = "\n\n".join([body[0], "READ MORE: Council approves new housing plan", body[1],
+    page = _page(body[0], "READ MORE: Council approves new housing plan", body[1],
                         "Related: Energy prices hit record high", body[2],
                         "Subscribe to Town Notes\nThanks for reading! Subscribe for free to receive new posts and "
-                        "support my work.\nType your email…\nSubscribe\nShare\nComments\nRestack"]) + "\n"
-    assert clean_text(page).text == "\n\n".join(body) + "\n"
+                        "support my work.\nType your email…\nSubscribe\nShare\nComments\nRestack")
+    assert clean_text(page).text == _page(*body)
 
 
 @pytest.mark.parametrize("line", ["Recommended: 8 GB of memory and a recent graphics card",
                                   "Related: the council said the two plans would be merged."])
 def test_spec_lines_and_sentences_after_a_label_stay(line):
-    body = ENGLISH_PAGE_BODY
-    text = "\n\n".join([body[0], body[1], body[2], line, body[3], body[1], body[2]]) + "\n"
-    assert line in clean_text(text).text
+    assert line in clean_text(_amid_body(line)).text
 
 
 def test_breadcrumbs_and_pagination_at_the_edges_go():
     body = ENGLISH_PAGE_BODY[:3]
-    page = "\n\n".join(["Home > News > Local\nホーム ＞ ニュース ＞ 地域", *body,
-                        "« Previous Post\nNext Post »\nPage 1 of 3\n1 2 3 次へ"]) + "\n"
-    assert clean_text(page).text == "\n\n".join(body) + "\n"
+    page = _page("Home > News > Local\nホーム ＞ ニュース ＞ 地域", *body,
+                        "« Previous Post\nNext Post »\nPage 1 of 3\n1 2 3 次へ")
+    assert clean_text(page).text == _page(*body)
 
 
 def test_number_pairs_and_arrows_in_the_body_stay():
     body = ENGLISH_PAGE_BODY
-    text = "\n\n".join([body[0], body[1], body[2], "10 20", "Home > Settings is where the option lives", body[3],
-                        body[1], body[2]]) + "\n"
+    text = _page(body[0], body[1], body[2], "10 20", "Home > Settings is where the option lives", body[3],
+                        body[1], body[2])
     out = clean_text(text).text
     assert "\n10 20\n" in out and "Home > Settings" in out
