@@ -16,7 +16,11 @@
    containment (share of the smaller document found in the larger) counts only
    if the smaller has at least `min_size_ratio` of the larger's shingles: a
    digest page quoting several short articles must not chain them together.
-4. Linked documents are grouped by union-find; each group keeps one copy.
+4. Linked documents are grouped by union-find, and each group is split so that
+   every document dropped as a copy reaches `threshold` against the copy kept
+   *for it*, measured on the pair itself: a chain of links (a series built on
+   one template, each article close to the next) never makes two distant
+   members copies of each other (`_split_group`).
 
 Why the default threshold is 0.5, not 0.7: with word 3-grams, editing 1-2 %
 of the characters breaks about a quarter of the shingles, so a syndicated copy
@@ -269,20 +273,43 @@ def link_verified(pairs: set[tuple[str, str]], by_id: dict[str, _Doc], opts: Nea
 
 def _clusters(groups: list[list[str]], by_id: dict[str, _Doc], opts: NearDupOptions,
               measure: Callable[[str, str], float]) -> list[Cluster]:
-    """Order each group by the keep rule and measure every member against the kept copy.
+    """Split each linked group into clusters whose every member is verified against the copy kept for it.
 
-    Clusters come in the order of their first member in the run (then by kept doc_id).
+    Links only say which documents to compare: a chain A-B-C of verified
+    pairs does not make C a copy of A.  Within a group, the first member by the
+    keep rule is kept, the members whose own similarity to it reaches the
+    threshold are its copies, and the rest of the group is split the same way
+    (`_split_group`).  Clusters come in the order of their first member in the
+    run (then by kept doc_id).
     """
     out: list[tuple[tuple, Cluster]] = []
     for group in groups:
-        if len(group) < 2:
-            continue
-        members = sorted((by_id[i] for i in group), key=lambda d: rank(d, opts.keep))
-        keep = members[0]
-        sims = {d.doc_id: 1.0 if d is keep else round(measure(keep.doc_id, d.doc_id), 4) for d in members}
-        first = min(d.pos for d in members if d.tier == 1)
-        out.append(((first, keep.doc_id), Cluster(keep.doc_id, [d.doc_id for d in members], sims)))
+        for members, sims in _split_group(sorted((by_id[i] for i in group), key=lambda d: rank(d, opts.keep)),
+                                          opts.threshold, measure):
+            first = min(d.pos for d in members if d.tier == 1)
+            out.append(((first, members[0].doc_id), Cluster(members[0].doc_id, [d.doc_id for d in members], sims)))
     return [c for _, c in sorted(out, key=lambda rc: rc[0])]
+
+
+def _split_group(ranked: list[_Doc], threshold: float, measure: Callable[[str, str], float]
+                 ) -> list[tuple[list[_Doc], dict[str, float]]]:
+    """Clusters (kept copy first, >= 2 members, one new document at least) of a group ranked by the keep rule."""
+    out = []
+    rest = ranked
+    while len(rest) > 1:
+        keep, members, left = rest[0], [rest[0]], []
+        sims = {keep.doc_id: 1.0}
+        for doc in rest[1:]:
+            value = measure(keep.doc_id, doc.doc_id)
+            if value >= threshold:
+                members.append(doc)
+                sims[doc.doc_id] = round(value, 4)
+            else:
+                left.append(doc)
+        if len(members) > 1 and any(d.tier == 1 for d in members):
+            out.append((members, sims))
+        rest = left
+    return out
 
 
 def find_clusters(docs: list[tuple[str, str]], options: NearDupOptions | None = None,

@@ -107,3 +107,24 @@ def test_refusals():
         find_clusters([], NearDupOptions(keep="newest"))
     with pytest.raises(ConfigError):
         find_clusters([], NearDupOptions(threshold=1.5))
+
+
+def _paragraphs(n: int, seed: int = 5) -> list[str]:
+    """`n` paragraphs of distinct made-up words, so shared paragraphs are the only shared shingles."""
+    import random
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [" ".join("".join(rng.choice(letters) for _ in range(rng.randint(3, 8))) for _ in range(40)) + "."
+            for _ in range(n)]
+
+
+def test_a_chain_of_links_does_not_make_distant_members_copies():
+    """A~B and B~C reach the threshold, A~C does not: C is no copy of A, whatever links them (a templated series)."""
+    paras = _paragraphs(16)
+    docs = [("a", "\n\n".join(paras[0:10])), ("b", "\n\n".join(paras[3:13])), ("c", "\n\n".join(paras[6:16]))]
+    clusters = find_clusters(docs, NearDupOptions(keep="first"))
+    assert [(c.keep, c.members) for c in clusters] == [("a", ["a", "b"])]
+    assert clusters[0].similarity["b"] >= 0.5
+    for c in find_clusters(docs, NearDupOptions(keep="longest")):
+        assert all(value >= 0.5 for value in c.similarity.values())
+        assert not {"a", "c"} <= set(c.members)
