@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import regex
 
 from . import textnorm
+from .corpus import link_entry as corpus_link_entry
+from .corpus import regions as corpus_regions
 from .segment import Line
 
 _SEPARATOR = regex.compile(r"^\s*([*\-=_~#・•─━―—+.◆◇■□●○☆★※])(\s*\1){2,}\s*$")
@@ -71,7 +73,9 @@ _PAGINATION = regex.compile(r"^(?:[«‹<]\s*)?(?:previous|prev|next|older|newer
 _COOKIES = regex.compile(r"\bwe use cookies\b|\buse of cookies\b|\bcookie (?:policy|settings|preferences)\b"
                          r"|クッキー(?:を使用|の使用)|cookieを使用", regex.I)
 _FOLLOW = regex.compile(r"(?:フォロー|購読|登録|シェア).{0,20}(?:お願い|ください|しよう|どうぞ|してね)"
-                        r"|^(?:follow|subscribe|sign up|join|like|share)\b.{0,60}$", regex.I)
+                        r"|^(?:subscribe|sign up)\b.{0,60}$"
+                        r"|^(?:follow|join|like|share)\s+(?:us|me|this|our|them|him|her|the (?:author|page|conversation|discussion)"
+                        r"|on|along|at|@)\b.{0,60}$", regex.I)  # not a verse: "Like the burning stars…"
 
 _FOLLOW_HINTS = ("フォロー", "購読", "登録", "シェア")
 _FOLLOW_STARTS = ("follow", "subscribe", "sign up", "join", "like", "share")
@@ -417,13 +421,21 @@ def related_links_block(doc: Document) -> None:
 
 
 def corpus_boilerplate(doc: Document) -> None:
-    """Lines the corpus pass learned recur across this site's pages (see corpus.py)."""
+    """Lines the corpus pass learned recur across this site's pages (see corpus.py), at the head or foot of this one.
+
+    Position decides, not frequency alone: above the first or below the last
+    line of running prose (or in the footer the other rules found) a recurring
+    line is chrome; inside the body it is content (a notice a series repeats, a
+    refrain) unless it is a link-shaped entry that is no sentence ("■ゴルフコラム",
+    "・vol.2 - （…）", ">> 書籍を購入する": a series' navigation).
+    """
     if doc.learned is None:
         return
     alive = doc.alive()
     foot = doc.footer_start()
-    for i, line in enumerate(alive):
-        region = "head" if i < max(3, len(alive) // 10) else ("foot" if i >= foot else "body")
+    for i, (line, region) in enumerate(zip(alive, corpus_regions([ln.text for ln in alive]), strict=True)):
+        if region == "body" and i < foot and not corpus_link_entry(line.text):
+            continue  # between the first and the last sentence of prose a recurring line is content
         rule = doc.learned.rule_for(line.text, region)
         if rule:
             doc.drop_line(line, rule)

@@ -68,6 +68,11 @@ def is_prose(text: str) -> bool:
     return len(s) >= 30 and textnorm.ends_sentence(s) and not _LINKISH.search(s)
 
 
+def link_entry(text: str) -> bool:
+    """A link-shaped line that is no sentence: a navigation entry or a section label, chrome even in the body."""
+    return bool(_LINKISH.search(text)) and not textnorm.ends_sentence(text.strip())
+
+
 @dataclass
 class Entry:
     text: str

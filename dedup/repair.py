@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import regex
 
 from . import textnorm
+from .evidence import Evidence
 from .matcher import Match, Matcher, MatchOptions, longest_prefix
 from .provenance import Action, Reason
 from .segment import split_sentences
@@ -91,6 +92,7 @@ class Merge:
         self.order = Order()
         self.matcher = Matcher(options.match)
         self.matcher.prepare(stream)
+        self.evidence = Evidence(stream)
         self.dropped: list[Dropped] = []
         self.cursor = -1
         self.ends_line = {id(a) for a, b in zip(stream, [*stream[1:], None], strict=True) if b is None or b.line_start}
@@ -231,7 +233,8 @@ class Merge:
             self.cursor = p
             return
         distance = self.cursor - p
-        if item.kind in ("heading", "label") and best.similarity == 1.0 and 0 <= distance <= self.options.heading_window:
+        if (item.kind in ("heading", "label") and best.similarity == 1.0 and 0 <= distance <= self.options.heading_window
+                and self.evidence.damaged):
             self.dropped.extend(Dropped.all_of(item, Reason.DUPLICATE, "repeated_heading", best.item, 1.0))
             item.replaced_by = best.item
             return
@@ -247,6 +250,8 @@ class Merge:
         units += 1
         distance = self.cursor - p
         restart = item.restart or item.first_unit.chunk_start or textnorm.starts_with_ellipsis(item.text)
+        if not self.evidence.damaged:
+            return False  # no trace of damage anywhere: a repeated line is a refrain, not a restart
         if distance == 0 and total >= o.adjacent_min_chars and best.similarity >= 0.9 and (
                 best.similarity == 1.0 or best.contained):
             return True

@@ -153,7 +153,7 @@ def test_jsonl_on_stdin_streams_to_stdout_like_the_in_memory_run(tmp_path, monke
     from dedup.output import document_texts
 
     monkeypatch.setattr(reader, "JSONL_CHUNK_ROWS", 5)
-    rows = [{"n": i, "text": f"Row {i} is about item {i * 7919 % 1000}.\n\nRow {i} is about item"
+    rows = [{"n": i, "text": f"Row {i} is about item {i * 7919 % 1000}.\n---END---\nRow {i} is about item"
                              f" {i * 7919 % 1000}.\n"} for i in range(23)]
     data = "".join(json.dumps(r) + "\n" for r in rows).encode("utf-8")
     options = pipeline.RunOptions(stdin_format="jsonl", near_duplicates=False)

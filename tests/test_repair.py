@@ -96,10 +96,11 @@ def test_refrain_far_apart_is_kept_and_recorded():
 
 
 def test_same_paragraph_twice_in_a_row_is_dropped():
+    """After a chunk marker the paragraph again is a restart (without a trace of damage, see the next test)."""
     para = "日本の製造業が持つノウハウは、世界に誇れるものです。これをAIと融合させることができます。"
-    result = clean_text(f"{para}\n\n{para}\n\n次の段落です。\n")
+    result = clean_text(f"{para}\n\n---END---\n\n{para}\n\n次の段落です。\n")
     assert result.text.count(para) == 1
-    dropped = [a for a in result.provenance.actions if a.action == Action.DROPPED]
+    dropped = [a for a in result.provenance.actions if a.action == Action.DROPPED and a.reason != Reason.MARKER]
     assert all(a.reason == Reason.DUPLICATE and a.kept_as is not None for a in dropped)
 
 
@@ -151,9 +152,23 @@ def test_text_after_a_repeated_paragraph_stays_at_the_end():
             "Third sentence closes it.")
     middle = "An unrelated middle paragraph talks about something else entirely, at length."
     closing = "The closing paragraph ends the article with a final thought."
-    out = clean_text(f"{para}\n\n{middle}\n\n{para}\n\n{closing}\n").text
+    out = clean_text(f"{para}\n\n{middle}\n\n---END---\n\n{para}\n\n{closing}\n").text
     assert out.index(middle) < out.index(closing)
     assert out.count(para) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "日本の製造業が持つノウハウは、世界に誇れるものです。これをAIと融合させます。\n\n"
+    "日本の製造業が持つノウハウは、世界に誇れるものです。これをAIと融合させます。\n\n次の段落です。\n",
+    "First paragraph sentence one is here. First paragraph sentence two follows it. Third sentence closes it.\n\n"
+    "An unrelated middle paragraph talks about something else entirely, at length.\n\n"
+    "First paragraph sentence one is here. First paragraph sentence two follows it. Third sentence closes it.\n",
+    "Three Small Mice\nThree Small Mice\nThree Small Mice\n\nPined for some fun\nPined for some fun\n",
+    "キック、キック、トントン。キック、キック、トントン。キック、キック、キック、キック、トントントン。\n",
+])
+def test_repeats_without_a_trace_of_damage_are_content(text):
+    """No marker, no cut, no "...": a paragraph, a chorus or a line said again is the author's, kept as it is."""
+    assert clean_text(text).text == text
 
 
 @pytest.mark.parametrize("text", [
@@ -259,7 +274,7 @@ def test_japanese_heading_or_price_line_is_not_a_cut_line(text):
 def test_title_run_into_the_first_sentence_of_a_restart_copy_stays_a_title():
     title = "山あいの路線バス廃止へ、住民が乗り合いタクシーを運行"
     one, two = "県の北部を走る路線バスが来年三月末で廃止される。", "沿線の集落では準備が進んでいる。"
-    text = f"{title}\n\n{one}{two}\n\n{title} {one}{two}\n"
+    text = f"{title}\n\n{one}{two}\n\n---END---\n\n{title} {one}{two}\n"
     out = clean_text(text).text
     assert out.startswith(f"{title}\n\n{one}") and out.count(one) == 1 and out.count(title) == 1
 
@@ -293,11 +308,11 @@ def test_spaced_restart_ellipsis_joins_the_cut_word():
 
 
 def test_restart_of_five_short_sentences_far_back_is_dropped():
-    """A restart copy of a title and four short sentences, without a marker: a run of five is evidence enough."""
+    """A restart copy of a title and four short sentences far back, after a marker: a run of five is a restart."""
     title, a = "家庭の備蓄、三日分では足りない？", "専門家が見直しを提案"
     b, c, d = "水は一人一日三リットルとして家族の分を用意する。", "食料も一週間分あれば多くの災害で安心だ。", \
         "常備薬や眼鏡も忘れずに用意しておきたい。"
-    text = f"{title}{a}\n\n{b}{c}{d}\n\n別の話題もある。\n\n{title}{a} {b}{c}{d}新しい文です。\n"
+    text = f"{title}{a}\n\n{b}{c}{d}\n\n別の話題もある。\n\n---END---\n\n{title}{a} {b}{c}{d}新しい文です。\n"
     out = clean_text(text).text
     assert [out.count(x) for x in (title, a, b, c, d, "新しい文です。")] == [1, 1, 1, 1, 1, 1]
 

@@ -31,7 +31,7 @@ PARAGRAPH = (f"The council met on Tuesday to discuss the {PAYLOAD} budget for th
              "Members agreed that the repairs must start before the winter storms arrive. "
              "The mayor said the work would take about six months and cost less than expected.")
 HOSTILE = (f"# Bridge repairs <b>approved</b> & more\n\nA first paragraph says something about the ferry & the harbour."
-           f"\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n")
+           f"\n\n{PARAGRAPH}\n---END---\n{PARAGRAPH}\n")
 
 
 def build_corpus(root: Path) -> Path:

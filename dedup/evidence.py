@@ -1,0 +1,113 @@
+"""Evidence of damage: where in a document's sentence stream a restart may begin.
+
+Repair drops a repeated sentence only when the text shows that it was damaged
+there.  Damage leaves traces; deliberate repetition (a refrain, a chorus, list
+and table rows, captions, a heading quoted later) does not.  The traces that
+count, for the sentence at a given place in the stream:
+
+* a chunk marker right before it (``---END---``, ``<|endoftext|>``: the
+  segmenter marks the first sentence of a chunk);
+* a leading restart ellipsis ("...その理由が…");
+* a cut right before it, resolved by the seam stage (`stitch`: the cut piece
+  was completed by a later copy, so the sentence after it restarts the text);
+* a cut right before it that is still in the stream: a piece at the end of a
+  line, in running text, that does not end like a sentence and either is the
+  proper beginning of another sentence of the document ("…巨大テック" /
+  "…巨大テック企業が") or ends in a word cut short (its last word occurs
+  nowhere else, and a longer word of the document starts with it: "ign" /
+  "ignored").
+
+The trace lasts for the sentence after it and one more, so a restart whose
+first sentence is new (its first copy lacked it) still counts.  Everything
+else is content: a run of repeated lines with none of these traces before it
+is kept, however long.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+
+import regex
+
+from . import textnorm
+from .stitch import FUNCTION_WORDS
+from .stream import Item
+
+MIN_CJK_CUT = 8  # key characters a cut piece in a script without spaces needs ("津軽海峡" is a heading)...
+MIN_CJK_LINE_CUT = 16  # ...as a line of its own without a clause break ("、"): a verse line a longer one opens with
+_CLAUSE_BREAK = regex.compile(r"[、，]")
+REACH = 2  # stream positions a trace covers: the sentence right after it and the next one
+_LAST_WORD = regex.compile(r"(\p{L}+)$")
+_WORD = regex.compile(r"\p{L}+")
+
+
+class Evidence:
+    """Which items of a stream follow a trace of damage (see module docstring)."""
+
+    def __init__(self, stream: list[Item]):
+        self.keys = sorted({it.key for it in stream if it.key})
+        self.words = Counter(w.casefold() for it in stream for w in _WORD.findall(it.text))
+        self.word_list = sorted(self.words)
+        ends_line = {id(a) for a, b in zip(stream, [*stream[1:], None], strict=True) if b is None or b.line_start}
+        self.traced: set[int] = set()
+        self.damaged = False  # a trace other than a leading "..." somewhere: the document was damaged
+        for n, item in enumerate(stream):
+            before = stream[n - 1] if n else None
+            if before is None:
+                continue
+            seam = before.first_unit.chunk != before.last_unit.chunk  # a cut joined across a marker
+            cut = seam or (id(before) in ends_line and self.cut(before))
+            if cut or marked(item):
+                self.traced.update(id(it) for it in stream[n:n + REACH])
+                self.damaged = self.damaged or cut or not ellipsis_only(item)
+
+    def follows_damage(self, item: Item) -> bool:
+        """Whether `item` stands right after a trace of damage (or is marked itself: restart, marker, "...")."""
+        return id(item) in self.traced or marked(item)
+
+    def cut(self, piece: Item) -> bool:
+        """Whether `piece` (ending a line) was cut: see the module docstring.
+
+        A cut lands at a random point, so the piece ends in a letter or a digit,
+        not after a comma; a title or a line in capitals that a later line opens
+        with ("Die Gedanken sind frei" / "Die Gedanken sind frei, wer kann…") is
+        no cut, nor is a short line of its own ("津軽海峡").
+        """
+        text = piece.text.rstrip()
+        if (piece.kind not in ("prose", "list") or not piece.key or not text[-1:].isalnum()
+                or textnorm.in_capitals(text) or textnorm.title_like(text)):
+            return False
+        if not self.completed_elsewhere(piece.key):
+            return False
+        if textnorm.is_cjk_char(text[-1]):
+            own_line = piece.line_start and not _CLAUSE_BREAK.search(text)
+            return len(piece.key) >= (MIN_CJK_LINE_CUT if own_line else MIN_CJK_CUT)
+        return self.cut_word(text)
+
+    def completed_elsewhere(self, key: str) -> bool:
+        """Whether a longer key of the stream starts with `key` and goes on with a letter or digit."""
+        at = bisect.bisect_right(self.keys, key)
+        while at < len(self.keys) and self.keys[at].startswith(key):
+            if self.keys[at][len(key)].isalnum():
+                return True
+            at += 1
+        return False
+
+    def cut_word(self, text: str) -> bool:
+        """Whether the last word of `text` may be cut short: the document has it nowhere else, and it is no function word."""
+        m = _LAST_WORD.search(text)
+        if not m or textnorm.is_cjk_char(m.group(1)[-1]):
+            return False
+        word = m.group(1).casefold()
+        return self.words[word] == 1 and word not in FUNCTION_WORDS
+
+
+def marked(item: Item) -> bool:
+    """A trace on the item itself: it restarts after a resolved cut, opens a chunk, or opens with "..."."""
+    return item.restart or (item.first_unit.chunk_start and item.first_unit.chunk > 0) or \
+        textnorm.starts_with_ellipsis(item.text)
+
+
+def ellipsis_only(item: Item) -> bool:
+    """Whether the only trace on `item` is its leading "...": a writer's ellipsis ("……廃果てた…") as often as a restart."""
+    return not (item.restart or (item.first_unit.chunk_start and item.first_unit.chunk > 0))
