@@ -35,6 +35,7 @@ from .stream import Item
 
 MIN_CJK_CUT = 8  # key characters a cut piece in a script without spaces needs ("津軽海峡" is a heading)...
 MIN_CJK_LINE_CUT = 16  # ...as a line of its own without a clause break ("、"): a verse line a longer one opens with
+MIN_WORDS_CUT = 6  # words a cut piece in a spaced script needs when its last word is whole ("…nesting owls")
 _CLAUSE_BREAK = regex.compile(r"[、，]")
 REACH = 2  # stream positions a trace covers: the sentence right after it and the next one
 _LAST_WORD = regex.compile(r"(\p{L}+)$")
@@ -56,7 +57,7 @@ class Evidence:
             if before is None:
                 continue
             seam = before.first_unit.chunk != before.last_unit.chunk  # a cut joined across a marker
-            cut = seam or (id(before) in ends_line and self.cut(before))
+            cut = seam or (id(before) in ends_line and self.cut(before, stream[n - 2] if n > 1 else None))
             if cut or marked(item):
                 self.traced.update(id(it) for it in stream[n:n + REACH])
                 self.damaged = self.damaged or cut or not ellipsis_only(item)
@@ -65,24 +66,28 @@ class Evidence:
         """Whether `item` stands right after a trace of damage (or is marked itself: restart, marker, "...")."""
         return id(item) in self.traced or marked(item)
 
-    def cut(self, piece: Item) -> bool:
-        """Whether `piece` (ending a line) was cut: see the module docstring.
+    def cut(self, piece: Item, before: Item | None) -> bool:
+        """Whether `piece` (ending a line; `before` is the item ahead of it) was cut: see the module docstring.
 
         A cut lands at a random point, so the piece ends in a letter or a digit,
-        not after a comma; a title or a line in capitals that a later line opens
-        with ("Die Gedanken sind frei" / "Die Gedanken sind frei, wer kann…") is
-        no cut, nor is a short line of its own ("津軽海峡").
+        not after a comma, and a longer sentence of the document goes on from it
+        with a letter or a digit.  A title or a line in capitals that a later
+        line opens with ("Die Gedanken sind frei" / "Die Gedanken sind frei, wer
+        kann…") is no cut.  Verses are short lines that open longer ones
+        ("トントンカラリン", "泣かずに　泣かずに"), so a short piece also needs
+        running text: a word cut short, a clause break ("、"), or prose before
+        it (the piece after a finished sentence, or inside a line).
         """
         text = piece.text.rstrip()
         if (piece.kind not in ("prose", "list") or not piece.key or not text[-1:].isalnum()
-                or textnorm.in_capitals(text) or textnorm.title_like(text)):
+                or textnorm.in_capitals(text) or textnorm.title_like(text) or not self.completed_elsewhere(piece.key)):
             return False
-        if not self.completed_elsewhere(piece.key):
-            return False
+        in_prose = not piece.line_start or (before is not None and textnorm.ends_sentence(before.text))
         if textnorm.is_cjk_char(text[-1]):
-            own_line = piece.line_start and not _CLAUSE_BREAK.search(text)
-            return len(piece.key) >= (MIN_CJK_LINE_CUT if own_line else MIN_CJK_CUT)
-        return self.cut_word(text)
+            if len(piece.key) >= MIN_CJK_LINE_CUT:
+                return True
+            return len(piece.key) >= MIN_CJK_CUT and (in_prose or bool(_CLAUSE_BREAK.search(text)))
+        return self.cut_word(text) or (in_prose and len(text.split()) >= MIN_WORDS_CUT)
 
     def completed_elsewhere(self, key: str) -> bool:
         """Whether a longer key of the stream starts with `key` and goes on with a letter or digit."""

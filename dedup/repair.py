@@ -48,6 +48,7 @@ class RepairOptions:
     long_run_informative: int = 30  # ...and this many informative ones (not a list of repeated references)
     formulaic_chars: int = 12    # what a sentence must have beyond this to count as evidence
     heading_window: int = 10     # a heading repeated within this many sentences is dropped
+    doubled_min_chars: int = 60  # a block written twice in a row without another trace (`Merge.doubled`)
     far_fragment_chars: int = 12  # a cut line completed far from it, without a marker (`completes_cut_line`)
     lookahead: int = 6
     max_gap: int = 2
@@ -228,6 +229,10 @@ class Merge:
     def decide(self, i: int, item: Item, best: Match) -> None:
         """Drop `item` as a restart, drop it as a repeated heading, or keep it."""
         p = self.order.position(best.item)
+        if not self.evidence.damaged and self.doubled(i, p):
+            self.take_repeat(item, p, best, "doubled_block")
+            self.cursor = p
+            return
         if self.cursor < p <= self.cursor + 3 or self.strong(i, item, p, best):
             self.take_repeat(item, p, best)
             self.cursor = p
@@ -267,6 +272,20 @@ class Merge:
             return True  # five sentences or more again, in order: a restart even when they are short (titles)
         return units >= o.run_min_units and informative >= o.run_min_chars
 
+    def doubled(self, i: int, p: int) -> bool:
+        """Whether the stream from item i writes again, whole and at once, the prose just placed from position p.
+
+        The one restart that needs no other trace: one sentence or more, each
+        finished, `doubled_min_chars` in all, the very block that ends at the
+        cursor, exactly again.  A verse or a chorus said twice is short lines.
+        """
+        block = self.order.items[p:self.cursor + 1]
+        again = self.stream[i:i + len(block)]
+        if not block or len(again) < len(block) or sum(len(b.key) for b in block) < self.options.doubled_min_chars:
+            return False
+        return all(a.key == b.key and b.kind == "prose" and textnorm.ends_sentence(b.text)
+                   for a, b in zip(again, block, strict=True))
+
     def run_after(self, i: int, p: int) -> tuple[int, float, float]:
         """How many of the next stream items repeat the copies after position p, in order.
 
@@ -295,13 +314,13 @@ class Merge:
             informative += max(0.0, size - self.options.formulaic_chars)
         return units, chars, informative
 
-    def take_repeat(self, item: Item, p: int, best: Match) -> None:
-        """`item` repeats the copy at p: drop it, or let it replace that copy when more complete."""
+    def take_repeat(self, item: Item, p: int, best: Match, rule: str | None = None) -> None:
+        """`item` repeats the copy at p: drop it (for `rule`), or let it replace that copy when more complete."""
         old = best.item
         if len(item.key) > len(old.key) and item.kind == old.kind:
             self.supersede(old, p, item, Reason.DUPLICATE, "superseded_by_more_complete_copy", best.similarity)
             return
-        rule = "repeated_heading" if item.kind in ("heading", "label") else "repeated_section"
+        rule = rule or ("repeated_heading" if item.kind in ("heading", "label") else "repeated_section")
         self.dropped.extend(Dropped.all_of(item, Reason.DUPLICATE, rule, old, best.similarity))
         item.replaced_by = old
 

@@ -372,3 +372,17 @@ def test_heading_line_before_a_capitalised_sentence_is_not_a_fragment():
     result = clean_text(text)
     assert result.text == text
     assert not [a for a in result.provenance.actions if a.rule == "cut_sentence_restarted"]
+
+
+def test_a_paragraph_written_twice_at_once_is_dropped_for_its_own_rule():
+    """No marker, no cut: prose said again whole and at once is the one restart without another trace."""
+    para = ("There are concerns about reliability in winter, when storms can keep the ferry in port "
+            "and cold weather reduces battery capacity.")
+    result = clean_text(f"The ferry runs on batteries now.\n\n{para}\n\n{para}\nA generator stays on board.\n")
+    assert result.text.count(para) == 1 and "A generator stays on board." in result.text
+    assert [a.rule for a in result.provenance.actions if a.action == Action.DROPPED] == ["doubled_block"]
+
+
+def test_a_short_verse_said_twice_at_once_is_kept():
+    text = "We are coming, we are coming!\nWe are coming, we are coming!\nFrom the mountain and the glen.\n"
+    assert clean_text(text).text == text
