@@ -48,17 +48,22 @@ def line_key(text: str) -> str:
     return _DIGITS.sub("0", textnorm.key(text))
 
 
+MAX_FOOT_LINES = 30  # lines at the end of a page that can be its foot
+
+
 def regions(lines: list[str]) -> list[str]:
     """head / body / foot for each non-blank line of one page.
 
     The body runs from the first to the last line of running prose; what
-    stands before it (at most five lines) is the head, what follows the foot.
+    stands before it (at most five lines) is the head, what follows it (at
+    most `MAX_FOOT_LINES`) the foot: a page of verse after one paragraph of
+    prose is no footer.
     """
     n = len(lines)
     prose = [i for i, ln in enumerate(lines) if is_prose(ln)]
     if not prose:
         return ["body"] * n
-    head, foot = min(prose[0], 5), prose[-1] + 1
+    head, foot = min(prose[0], 5), max(prose[-1] + 1, n - MAX_FOOT_LINES)
     return ["head" if i < head else ("foot" if i >= foot else "body") for i in range(n)]
 
 

@@ -232,8 +232,9 @@ def _restarted_one_back(item: Item, items: list[Item], i: int, placed: list[Item
     if not placed or i + 2 >= len(items) or len(item.key) < 2:
         return None
     before, again, full = placed[-1], items[i + 1], items[i + 2]
-    if again.key == before.key and len(full.key) > len(item.key) and full.key.startswith(item.key):
-        return full
+    if (again.key == before.key and len(full.key) > len(item.key) and full.key.startswith(item.key)
+            and full.key[len(item.key)].isalnum()):
+        return full  # goes on with a letter: "唄の朝" / "唄の朝。" is a verse said again, not a cut
     return None
 
 
