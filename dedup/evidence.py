@@ -79,7 +79,7 @@ class Evidence:
         it (the piece after a finished sentence, or inside a line).
         """
         text = piece.text.rstrip()
-        if (piece.kind not in ("prose", "list") or not piece.key or not text[-1:].isalnum()
+        if (piece.kind not in ("prose", "list") or not piece.key or not text[-1:].isalnum() or textnorm.ends_in_url(text)
                 or textnorm.in_capitals(text) or textnorm.title_like(text) or not self.completed_elsewhere(piece.key)):
             return False
         in_prose = not piece.line_start or (before is not None and textnorm.ends_sentence(before.text))

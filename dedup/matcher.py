@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import regex
 from rapidfuzz import fuzz
 
 from . import bands, minhash
@@ -168,9 +169,21 @@ class Matcher:
                 return Match(other, share, True)
             return None
         ratio = fuzz.ratio(a, b, score_cutoff=self.options.min_ratio * 100) / 100
-        if ratio >= self.options.min_ratio:
+        if ratio >= self.options.min_ratio and same_particulars(key, other.key):
             return Match(other, ratio, False)
         return None
+
+
+_NUMBER = regex.compile(r"\d+(?:[.,:/]\d+)*")
+
+
+def same_particulars(a: str, b: str) -> bool:
+    """Whether two keys that differ a little carry the same numbers (prices, model numbers, dates, ids, URLs).
+
+    "毎月割:42,120円" and "毎月割:32,040円", "aquosphone103sh" and "aquosphone104sh"
+    are different rows of a table, not one sentence drifted between copies.
+    """
+    return _NUMBER.findall(a) == _NUMBER.findall(b)
 
 
 def longest_prefix(key: str, keys: Iterable[str]) -> int:

@@ -146,7 +146,8 @@ class Merge:
         if self.order.position(old) != self.cursor:
             return False
         rest = after.lstrip()
-        if (old.kind == "heading" or textnorm.ends_sentence(old.text) or not rest[:1].isalpha()
+        if (old.kind == "heading" or textnorm.ends_sentence(old.text) or textnorm.ends_in_url(old.text)
+                or not rest[:1].isalpha()
                 or not rest[:1].islower()):
             return False
         if old.line_start and (len(old.text.split()) < 4 or textnorm.title_like(old.text)):
@@ -174,6 +175,7 @@ class Merge:
             return False
         old, rest = self._started_by(item, size)
         if (id(old) not in self.ends_line or old.kind not in ("prose", "list") or textnorm.ends_sentence(old.text)
+                or textnorm.ends_in_url(old.text)
                 or not rest[:1].isalpha() or rest[:1].islower() or rest[:1].isupper()
                 or (old.line_start and not _CLAUSE_BREAK.search(old.text))):
             return False

@@ -58,7 +58,8 @@ def overlap_length(left: str, right: str, minimum: int) -> int:
 def fragment_candidate(item: Item) -> bool:
     """A piece that may have been cut: prose or list text without a sentence end."""
     unit = item.last_unit
-    return unit.kind in ("prose", "list") and not textnorm.ends_sentence(item.text) and bool(item.key)
+    return (unit.kind in ("prose", "list") and not textnorm.ends_sentence(item.text) and bool(item.key)
+            and not textnorm.ends_in_url(item.text))
 
 
 def stitch_stream(items: list[Item], vocabulary: Counter, options: StitchOptions) -> tuple[list[Item], list[Dropped]]:

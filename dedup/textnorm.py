@@ -219,6 +219,15 @@ def in_capitals(raw: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+_URL_TAIL = regex.compile(r"(?:https?://|www\.|[\w-]+\.[a-z]{2,}/|[?&]\w+=)\S*$|[\w.-]*\w[=/]\S*$", regex.I)
+
+
+def ends_in_url(raw: str) -> bool:
+    """Whether `raw` ends in a URL or an identifier ("…details?id=com.evernote", "www.example.com/a"):
+    such a piece is never cut, stitched or completed - a line break inside a URL is the page's."""
+    return bool(_URL_TAIL.search(raw.rstrip()))
+
+
 def ends_sentence(raw: str) -> bool:
     """Whether `raw` ends like a finished sentence (end mark, then closers)."""
     s = raw.rstrip()

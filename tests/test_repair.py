@@ -386,3 +386,26 @@ def test_a_paragraph_written_twice_at_once_is_dropped_for_its_own_rule():
 def test_a_short_verse_said_twice_at_once_is_kept():
     text = "We are coming, we are coming!\nWe are coming, we are coming!\nFrom the mountain and the glen.\n"
     assert clean_text(text).text == text
+
+
+@pytest.mark.parametrize("rows", [
+    ("毎月割：42,120円（増額前：27,000円）が適用される。", "毎月割：32,040円（増額前：27,000円）が適用される。"),
+    ("The AQUOS PHONE 103SH ships with a 1,520 mAh battery.", "The AQUOS PHONE 104SH ships with a 1,520 mAh battery."),
+])
+def test_pieces_that_differ_in_a_number_are_different_pieces(rows):
+    """Even after a marker (a restart may drop a drifted copy), a row with other digits is no copy."""
+    a, b = rows
+    text = f"{a}\n\n---END---\n\n{b}\n"
+    assert clean_text(text).text == text.replace("\n\n---END---\n\n", "\n\n")
+
+
+def test_urls_are_never_stitched():
+    """A URL before a chunk marker is whole as it stands: never joined to the next chunk's first word."""
+    text = ("Evernote for Android: https://play.google.com/store/apps/details?id=com.evernote\n---END---\n"
+            "Dropbox is the other app we tried.\n")
+    assert clean_text(text).text == text.replace("---END---\n", "")
+
+
+def test_a_url_split_over_two_lines_stays_as_it_is():
+    text = "アプリはこちら：https://play.google.com/store/apps/details?id=com.\nevernote で入手できる。\n"
+    assert clean_text(text).text == text
