@@ -41,7 +41,8 @@ class RepairOptions:
     adjacent_min_chars: int = 12  # a sentence or title repeated right after itself
     min_key_chars: int = 6       # shorter pieces ("User:", "1.") are never treated as repeats
     restart_min_chars: int = 8   # after a chunk marker or a leading "...", a copy this near...
-    restart_window: int = 12     # ...(in sentences) needs no run of repeats after it
+    restart_window: int = 12     # ...(in sentences) needs no run of repeats after it;
+    restart_run_chars: int = 24  # further back, a run of run_min_units exact copies with this much text
     run_min_units: int = 3       # a far copy needs a run: this many sentences and...
     run_min_chars: int = 80      # ...this many informative characters (two sentences far apart are kept)
     long_run_units: int = 5      # a run this long needs only run_min_chars in all...
@@ -264,6 +265,8 @@ class Merge:
             return True
         if restart and total >= o.restart_min_chars and 0 <= distance <= o.restart_window:
             return True
+        if restart and units >= o.run_min_units and total >= o.restart_run_chars and best.similarity == 1.0:
+            return True  # right after a marker or a cut, a run of exact copies far back: short verses count whole
         if restart and distance == 0 and best.similarity == 1.0:
             return True  # "課題は価格だ。" / marker / "課題は価格だ。": restarted at the very sentence before
         if best.similarity < 1.0 and not best.contained:
@@ -299,8 +302,8 @@ class Merge:
         """
         last, units, chars, gaps, informative = p, 0, 0.0, 0, 0.0
         for item in self.stream[i + 1 : i + 1 + self.options.lookahead]:
-            if not self.comparable(item):
-                hits = []
+            if not self.comparable(item):  # a short piece ("谁从穆公？") continues a run only as an exact copy
+                hits = [(self.order.position(o), Match(o, 1.0, False)) for o in self.matcher.exact.get(item.key, ())]
             else:
                 hits = [(self.order.position(m.item), m) for m in self.matcher.candidates(item)]
             reach = 1 if units == 0 and gaps else 3  # after a first miss, only the very next copy continues a run
