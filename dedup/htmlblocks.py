@@ -10,9 +10,10 @@ thousands of levels deep cannot exhaust Python's recursion limit.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
@@ -29,6 +30,7 @@ FURNITURE_RE = re.compile(
     r"breadcrumbs?|widget|popup|modal|signup|recommended|outbrain|taboola|disqus|sponsored|caption)"
     r"(?:$|[-_\s])", re.I)
 WORD_RE = re.compile(r"\w+")
+XML_DECL_RE = re.compile(r"\s*<\?xml\b[^>]*\?>", re.I)
 
 
 @dataclass
@@ -55,13 +57,36 @@ def repair(html: str) -> str:
 
 
 def parse(html: str) -> BeautifulSoup:
-    """Parse with lxml through BeautifulSoup and drop scripts, styles, comments and other non-text."""
-    soup = BeautifulSoup(html.replace("\x00", ""), "lxml")
+    """Parse with lxml through BeautifulSoup and drop scripts, styles, comments and other non-text.
+
+    An XHTML page (one that opens with an XML declaration) is parsed as XML when it is well-formed;
+    one that is not (an undeclared `&nbsp;`, a cut-off end) goes to the HTML parser like any page,
+    without bs4's XMLParsedAsHTMLWarning: reading it as HTML is the intended fallback.
+    """
+    html = html.replace("\x00", "")
+    soup = _parse_xhtml(html) if XML_DECL_RE.match(html) else None
+    if soup is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            soup = BeautifulSoup(html, "lxml")
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, (Comment, Declaration, Doctype, ProcessingInstruction))):
         node.extract()
     return soup
+
+
+def _parse_xhtml(html: str) -> BeautifulSoup | None:
+    """A well-formed XHTML page parsed with the XML parser (names without the XHTML namespace), else None."""
+    from lxml import etree
+    body = XML_DECL_RE.sub("", html, count=1)  # lxml refuses a str that declares its own encoding
+    try:
+        etree.fromstring(body.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                               huge_tree=True))
+    except etree.XMLSyntaxError:
+        return None
+    soup = BeautifulSoup(body, "xml")
+    return soup if soup.find(["body", "p", "div"]) is not None else None
 
 
 def is_furniture(tag: Tag) -> bool:
@@ -71,7 +96,8 @@ def is_furniture(tag: Tag) -> bool:
     role = (tag.get("role") or "") if isinstance(tag.get("role"), str) else ""
     if role in ("navigation", "banner", "contentinfo", "complementary", "dialog"):
         return True
-    names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
+    classes = tag.get("class") or []
+    names = " ".join([classes] if isinstance(classes, str) else classes) + " " + str(tag.get("id") or "")
     return bool(FURNITURE_RE.search(names)) and tag.name not in ("body", "html", "article", "main")
 
 

@@ -93,6 +93,10 @@ def _codec(label: str) -> str | None:
 
 
 MODES = ("balanced", "precision", "recall")
+# Every reason a block can be dropped for (the keys of `Extraction.dropped`): `_junk` in any mode,
+# `_justified` and `_drop_reason` for the blocks balanced mode takes beyond precision mode's.
+DROP_REASONS = ("headline", "call to action", "link list", "dateline", "furniture", "header/trailer",
+                "outside the article", "repeated")
 
 
 @dataclass(frozen=True)
@@ -451,12 +455,18 @@ def _merged(full: list[tuple[str, str]], precise: list[tuple[str, str]]) -> list
 
 
 def _drop_reason(item: Item, outside: bool, container) -> str | None:
-    """The reason to drop a block precision mode left out: "furniture", "link list", "header/trailer", or None."""
+    """The reason to drop a block precision mode left out, or None to keep it.
+
+    "furniture" (nav, footer... in the DOM), "link list" (link share >= 0.5, or >= 0.3 in a short
+    block), "header/trailer" (before the first or after the last confirmed block and not prose: under
+    8 words, unpunctuated, a heading or a dateline), "outside the article" (after the last confirmed
+    block and outside the element holding the confirmed ones).
+    """
     if item.furniture:
         return "furniture"
-    if item.density >= 0.3:
-        return "link list"
     words = len(_key(item.text))
+    if item.density >= 0.5 or (item.density >= 0.3 and words < 25):
+        return "link list"
     if outside and (words < 8 or len(PUNCT_RE.findall(item.text)) * 30 < words or item.tag in HEADINGS
                     or (words <= 20 and DATELINE_RE.search(item.text))):
         return "header/trailer"
