@@ -402,10 +402,12 @@ def _junk(item: Item, pos: int, titles: set[str]) -> str | None:
 def _justified(items: list[Item], precise: list[tuple[str, str]], dropped: dict[str, int]) -> list[Item]:
     """trafilatura's default blocks minus those precision mode left out *and* a named reason condemns.
 
-    A block precision mode also kept stays. One it left out is dropped only as page furniture
-    (nav, footer, share bar... in the DOM), as a link list (link share >= 0.3), or as a line that
-    is not prose (under 8 words or unpunctuated) lying before the first or after the last block
-    precision mode kept: headers and trailers. Everything else is article text precision mode cut.
+    A block precision mode also kept ("confirmed") stays. One it left out is dropped only for a
+    reason `_drop_reason` names, or as a repeat of a block already kept. Blocks after the last
+    confirmed one and outside the element holding the confirmed ones are judged against that
+    element only when precision mode is trusted (3+ blocks, 30%+ of the prose), and a second body
+    (an element holding 3+ long prose blocks, as on multi-part pages) is kept whole.
+    Everything else is article text that precision mode cut.
     """
     grams = {g for _, text in precise for g in _grams(text)}
     kept = [_confirmed(item.text, grams) for item in items]
@@ -415,9 +417,11 @@ def _justified(items: list[Item], precise: list[tuple[str, str]], dropped: dict[
     confirmed = [item for item, ok in zip(items, kept, strict=True) if ok and item.element is not None]
     trusted = len(confirmed) >= 3 and _prose_chars(precise) >= 0.3 * _prose_chars([(i.tag, i.text) for i in items])
     container = _common_parent(confirmed) if trusted else None
+    bodies = _second_bodies(items[last + 1:]) if container is not None else set()
     out, seen = [], set()
     for pos, (item, ok) in enumerate(zip(items, kept, strict=True)):
-        reason = None if ok else _drop_reason(item, pos < first or pos > last, container if pos > last else None)
+        judge = container if pos > last and id(getattr(item.element, "parent", None)) not in bodies else None
+        reason = None if ok else _drop_reason(item, pos < first or pos > last, judge)
         key = " ".join(_key(item.text))
         reason = reason or ("repeated" if not ok and key in seen else None)
         seen.add(key)
@@ -426,6 +430,13 @@ def _justified(items: list[Item], precise: list[tuple[str, str]], dropped: dict[
         else:
             out.append(item)
     return out
+
+
+def _second_bodies(trailing: list[Item]) -> set[int]:
+    """ids of the elements that hold 3+ long prose blocks (20+ words, punctuated) among the trailing blocks."""
+    counts = Counter(id(item.element.parent) for item in trailing if item.element is not None
+                     and len(_key(item.text)) >= 20 and len(PUNCT_RE.findall(item.text)) * 30 >= len(_key(item.text)))
+    return {parent for parent, n in counts.items() if n >= 3}
 
 
 def _merged(full: list[tuple[str, str]], precise: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -305,3 +305,21 @@ def test_well_formed_xhtml_is_parsed_as_xml():
     assert "the county" in extract(page("xhtml_article.xhtml")).text
     assert not parse(page("xhtml_cut.html")).is_xml  # not well-formed: read as HTML
     assert "Breakfast is served from seven" in extract(page("xhtml_cut.html")).text
+
+
+def test_second_body_kept_and_stray_trailer_dropped(monkeypatch):
+    """After the text precision mode kept: the rest of its container and a second body stay, a legal notice goes."""
+    lead = [f"Part one, paragraph {i}: the harbour council met on Tuesday evening and argued for hours about the "
+            f"tidal library, the bridge repairs, the ferry timetable, the school roof and the budget for {i} "
+            "new benches along the quay, before a vote that nobody expected to be so close, or so loud." for i in range(4)]
+    more = [f"Part two, paragraph {i}: residents wrote to the paper about the vote, the noise and the benches, "
+            "and the editor printed every letter." for i in range(4)]
+    legal = "This copy is for your personal, non-commercial use only. To order copies, visit our site."
+    html = ("<html><body><div id='a'>" + "".join(f"<p>{t}</p>" for t in lead) + "</div><div id='b'>"
+            + "".join(f"<p>{t}</p>" for t in more) + f"</div><div id='x'><p>{legal}</p></div></body></html>")
+    full = [("p", t) for t in lead + more + [legal]]
+    runs = {"default": full, "precision": full[:3]}
+    monkeypatch.setattr(htmlextract, "_trafilatura_runs", lambda *args: runs)
+    result = extract(html)
+    assert "Part one, paragraph 3" in result.text and "Part two, paragraph 3" in result.text
+    assert "personal, non-commercial" not in result.text and result.dropped["outside the article"] > 0
