@@ -1,12 +1,17 @@
 """Main-content extraction from HTML pages: the article text as Markdown-ish lines, without page furniture.
 
+Owns `extract` (text plus how much of the page's visible text was left out, per mode) and
+`extract_main_text` (its text), page decoding (`decode_html`) and the choice of blocks.
+
 Why a combination and not one library: trafilatura is the best open extractor on the Zyte
 article benchmark, but it drops inline text it mistakes for boilerplate (e.g. a ``<span
-class="link">`` inside a sentence) and keeps headlines, related-story lists, newsletter blurbs and
-credits. So we take trafilatura's blocks (precision mode, or its no-fallback mode when precision
-mode cut most of the text), align each with the BeautifulSoup block it came from to restore the
-full paragraph, drop blocks that are link lists or boilerplate, and fall back on our own DOM
-container scoring (`dedup.htmlblocks`) when trafilatura returns nothing, as on short pages.
+class="link">`` inside a sentence), keeps headlines, related-story lists, newsletter blurbs and
+credits in its default mode, and cuts long articles short in its precision mode. So we take
+trafilatura's blocks, align each with the BeautifulSoup block it came from to restore the full
+paragraph, and in the default ``balanced`` mode use precision mode as a filter: a block of the
+default extraction that precision mode left out is dropped only for a named reason
+(`DROP_REASONS`). Our own DOM container scoring (`dedup.htmlblocks`) takes over when trafilatura
+returns (almost) nothing, as on short pages. benchmarks/README.md has the measurements.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from dedup.errors import InputError
-from dedup.htmlblocks import WORD_RE, Block, blocks, inside, main_blocks, parse, render, repair
+from dedup.htmlblocks import HEADINGS, WORD_RE, Block, blocks, inside, main_blocks, parse, render, repair, xml_blocks
 
 META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
 HTML_HINT_RE = re.compile(r"<\s*(!doctype|html|head|body|p|div|br|span|a|h[1-6]|li|table|article|meta|title)\b", re.I)
@@ -30,7 +35,6 @@ BOILERPLATE_RE = re.compile(
     r"advertisement|listen to|download|copyright|all rights reserved|©|\(?reporting by|editing by|"
     r"get the latest|have a tip|like this story|sign up for|thanks for signing|keep an eye on your inbox)",
     re.I)
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 PUNCT_RE = re.compile(r"[.,;:!?。、，！？]")
 # A dateline or timestamp: a short line whose words are mostly dates, times and their labels.
 DATELINE_RE = re.compile(
@@ -213,52 +217,13 @@ def _trafilatura_runs(html: str, url: str | None, mode: str, comments: bool) -> 
                                           include_tables=True, with_metadata=False, **RUNS[name])
             except Exception:  # noqa: BLE001 - a third-party failure must not stop our own path
                 xml = None
-        runs[name] = _xml_blocks(xml, comments) if xml else []
+        runs[name] = xml_blocks(xml, comments) if xml else []
     return runs
 
 
 def _prose_chars(found: list[tuple[str, str]]) -> int:
     """Characters in blocks that read as prose: a run of menu words without punctuation does not count."""
     return sum(len(t) for _, t in found if len(PUNCT_RE.findall(t)) * 30 >= len(_key(t)))
-
-
-def _xml_blocks(xml: str, comments: bool = False) -> list[tuple[str, str]]:
-    """(tag, text) pairs from trafilatura's XML: heads become h1..h6, list items li, the rest p.
-
-    The `<main>` element is the article; with `comments`, the `<comments>` element follows it.
-    """
-    from lxml import etree
-    try:
-        root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(recover=True, huge_tree=True))
-    except etree.XMLSyntaxError:
-        return []
-    out: list[tuple[str, str]] = []
-    parts = [root.find(name) for name in (("main", "comments") if comments else ("main",))] if root is not None else []
-    for el in (el for part in parts if part is not None for el in part.iter()):
-        if el.tag in ("p", "head", "item", "quote", "code", "row") and not _has_block_child(el):
-            text = _xml_text(el)
-            if WORD_RE.search(text):
-                tag = {"head": (el.get("rend") or "h2")[:2], "item": "li"}.get(el.tag, "p")
-                out.append((tag if tag in HEADINGS or tag == "li" else "p", text))
-    return out
-
-
-def _has_block_child(el) -> bool:
-    """True when an XML element holds block elements at any depth (their text is taken from them instead)."""
-    return any(d.tag in ("p", "head", "item", "list", "quote", "row", "table") for d in el.iterdescendants())
-
-
-def _xml_text(el) -> str:
-    """Text of one trafilatura element in reading order, `<lb/>` as a line break, spaces collapsed per line."""
-    from lxml import etree
-    pieces = []
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        if event == "start":
-            pieces.append("\n" if node.tag == "lb" else node.text or "")
-        elif node is not el:
-            pieces.append((" " if node.tag == "cell" else "") + (node.tail or ""))
-    lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 def _key(text: str) -> list[str]:
