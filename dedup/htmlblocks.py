@@ -1,4 +1,5 @@
-"""DOM side of HTML extraction: parse with BeautifulSoup, cut the page into text blocks, score containers.
+"""Block side of HTML extraction: parse with BeautifulSoup (XHTML as XML), cut the page into text blocks,
+score containers, read trafilatura's XML output as blocks, render blocks as Markdown-ish text.
 
 A *block* is the text of one block-level element (paragraph, heading, list item, cell...) with
 its link share and whether it sits inside page furniture (nav, footer, share widgets...). The
@@ -10,9 +11,10 @@ thousands of levels deep cannot exhaust Python's recursion limit.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
@@ -29,6 +31,8 @@ FURNITURE_RE = re.compile(
     r"breadcrumbs?|widget|popup|modal|signup|recommended|outbrain|taboola|disqus|sponsored|caption)"
     r"(?:$|[-_\s])", re.I)
 WORD_RE = re.compile(r"\w+")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+XML_DECL_RE = re.compile(r"\s*<\?xml\b[^>]*\?>", re.I)
 
 
 @dataclass
@@ -55,13 +59,36 @@ def repair(html: str) -> str:
 
 
 def parse(html: str) -> BeautifulSoup:
-    """Parse with lxml through BeautifulSoup and drop scripts, styles, comments and other non-text."""
-    soup = BeautifulSoup(html.replace("\x00", ""), "lxml")
+    """Parse with lxml through BeautifulSoup and drop scripts, styles, comments and other non-text.
+
+    An XHTML page (one that opens with an XML declaration) is parsed as XML when it is well-formed;
+    one that is not (an undeclared `&nbsp;`, a cut-off end) goes to the HTML parser like any page,
+    without bs4's XMLParsedAsHTMLWarning: reading it as HTML is the intended fallback.
+    """
+    html = html.replace("\x00", "")
+    soup = _parse_xhtml(html) if XML_DECL_RE.match(html) else None
+    if soup is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            soup = BeautifulSoup(html, "lxml")
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, (Comment, Declaration, Doctype, ProcessingInstruction))):
         node.extract()
     return soup
+
+
+def _parse_xhtml(html: str) -> BeautifulSoup | None:
+    """A well-formed XHTML page parsed with the XML parser (names without the XHTML namespace), else None."""
+    from lxml import etree
+    body = XML_DECL_RE.sub("", html, count=1)  # lxml refuses a str that declares its own encoding
+    try:
+        etree.fromstring(body.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                               huge_tree=True))
+    except etree.XMLSyntaxError:
+        return None
+    soup = BeautifulSoup(body, "xml")
+    return soup if soup.find(["body", "p", "div"]) is not None else None
 
 
 def is_furniture(tag: Tag) -> bool:
@@ -71,7 +98,8 @@ def is_furniture(tag: Tag) -> bool:
     role = (tag.get("role") or "") if isinstance(tag.get("role"), str) else ""
     if role in ("navigation", "banner", "contentinfo", "complementary", "dialog"):
         return True
-    names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
+    classes = tag.get("class") or []
+    names = " ".join([classes] if isinstance(classes, str) else classes) + " " + str(tag.get("id") or "")
     return bool(FURNITURE_RE.search(names)) and tag.name not in ("body", "html", "article", "main")
 
 
@@ -167,12 +195,51 @@ def main_blocks(items: list[Block]) -> list[Block]:
     return [b for b in items if inside(b.element, container) and not b.furniture and b.link_density < 0.5]
 
 
+def xml_blocks(xml: str, comments: bool = False) -> list[tuple[str, str]]:
+    """(tag, text) pairs from trafilatura's XML: heads become h1..h6, list items li, the rest p.
+
+    The `<main>` element is the article; with `comments`, the `<comments>` element follows it.
+    """
+    from lxml import etree
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(recover=True, huge_tree=True))
+    except etree.XMLSyntaxError:
+        return []
+    out: list[tuple[str, str]] = []
+    parts = [root.find(name) for name in (("main", "comments") if comments else ("main",))] if root is not None else []
+    for el in (el for part in parts if part is not None for el in part.iter()):
+        if el.tag in ("p", "head", "item", "quote", "code", "row") and not _has_block_child(el):
+            text = _xml_text(el)
+            if WORD_RE.search(text):
+                tag = {"head": (el.get("rend") or "h2")[:2], "item": "li"}.get(el.tag, "p")
+                out.append((tag if tag in HEADINGS or tag == "li" else "p", text))
+    return out
+
+
+def _has_block_child(el) -> bool:
+    """True when an XML element holds block elements at any depth (their text is taken from them instead)."""
+    return any(d.tag in ("p", "head", "item", "list", "quote", "row", "table") for d in el.iterdescendants())
+
+
+def _xml_text(el) -> str:
+    """Text of one trafilatura element in reading order, `<lb/>` as a line break, spaces collapsed per line."""
+    from lxml import etree
+    pieces = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            pieces.append("\n" if node.tag == "lb" else node.text or "")
+        elif node is not el:
+            pieces.append((" " if node.tag == "cell" else "") + (node.tail or ""))
+    lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def render(items: list[tuple[str, str]]) -> str:
     """Markdown-ish text from (tag, text) pairs: `#` headings, `- ` items, blank lines between blocks."""
     parts: list[str] = []
     prev = ""
     for tag, text in items:
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        if tag in HEADINGS:
             line = "#" * min(int(tag[1]), 3) + " " + " ".join(text.split())
         elif tag == "li":
             line = "- " + text.replace("\n", " ")

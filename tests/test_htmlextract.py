@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import codecs
+import re
+import warnings
 from pathlib import Path
 
 import pytest
 
+from dedup import htmlextract
 from dedup.errors import InputError
 from dedup.htmlblocks import blocks, main_blocks, parse, render
-from dedup.htmlextract import decode_html, extract_main_text
+from dedup.htmlextract import DROP_REASONS, MODES, Extraction, decode_html, extract, extract_main_text
 
 PAGES = Path(__file__).parent / "html"
 
@@ -224,3 +227,99 @@ def test_headline_put_back_on_request():
     assert not plain.startswith("# Bridge reopens")
     assert titled.startswith("# Bridge reopens after repairs\n\n")
     assert titled.count("Bridge reopens after repairs") == 1
+
+
+# --- extraction modes, the Extraction result, XHTML (issue #19) ---
+
+def _long_page(paragraphs: int = 60, comments: bool = True) -> str:
+    """A long article inside one container, then related links, a comment section and a footer."""
+    body = "".join(f"<p>Paragraph {i} of the long harbour report: the council met again, the budget moved, "
+                   f"and residents of street {i} wrote letters about the tide, the bridge and the library.</p>"
+                   for i in range(paragraphs))
+    related = "".join(f'<li><a href="/s{i}">Story number {i} about the harbour</a></li>' for i in range(6))
+    section = ('<section id="comments" class="comments"><h3>2 comments</h3>'
+               '<div class="comment"><p>Reader one wrote: what a thorough report on the harbour, thank you.</p></div>'
+               '<div class="comment"><p>Reader two wrote: the bridge budget is still too high in my view.</p></div>'
+               '</section>') if comments else ""
+    return (f'<html><head><title>Long report</title></head><body><nav><a href="/">Home</a> <a href="/n">News</a></nav>'
+            f'<article><h1>Long report</h1><div class="entry-content">{body}</div></article>'
+            f'<div class="related"><h3>Related stories</h3><ul>{related}</ul></div>{section}'
+            '<footer>Copyright 2026 Example News. All rights reserved.</footer></body></html>')
+
+
+def test_extract_returns_text_and_what_it_left_out(en_text):
+    result = extract(page("en_article.html"), url="https://example.org/library")
+    assert isinstance(result, Extraction) and result.mode == "balanced"
+    assert result.text == en_text and str(result) == en_text  # extract_main_text is extract(...).text
+    assert result.page_chars > len("".join(result.text.split())) > 0
+    assert result.chars_left_out == result.page_chars - len("".join(re.sub(r"(?m)^(#+ |- )", "", result.text).split()))
+    assert set(result.dropped) <= set(DROP_REASONS)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_mode_keeps_a_long_article_and_drops_its_furniture(mode):
+    result = extract(_long_page(), mode=mode)
+    assert "Paragraph 0 of" in result.text and "Paragraph 59 of" in result.text
+    for junk in ("Story number", "Home", "Copyright", "Reader one"):
+        assert junk not in result.text
+    assert result.chars_left_out > 0
+
+
+def test_comments_kept_on_request_after_the_article():
+    text = extract(_long_page(), comments=True).text
+    assert text.index("Paragraph 59 of") < text.index("Reader one wrote") < text.index("Reader two wrote")
+    assert "Story number" not in text
+
+
+def test_unknown_mode_is_an_input_error():
+    with pytest.raises(InputError, match="unknown extraction mode"):
+        extract(_long_page(), mode="greedy")
+
+
+def test_balanced_keeps_what_precision_mode_cut_and_names_what_it_drops(monkeypatch):
+    """Precision mode kept the first 3 paragraphs only: balanced keeps the rest, drops furniture with a reason."""
+    full = [("p", f"Paragraph {i} of the long harbour report: the council met again, the budget moved, and "
+                  f"residents of street {i} wrote letters about the tide, the bridge and the library.")
+            for i in range(60)]
+    full += [("h3", "Related stories")] + [("li", f"Story number {i} about the harbour") for i in range(6)]
+    runs = {"default": full, "precision": full[:3], "no_fallback": full[:3], "recall": full}
+    monkeypatch.setattr(htmlextract, "_trafilatura_runs", lambda *args: runs)
+    assert "Paragraph 59 of" not in extract(_long_page(comments=False), mode="precision").text
+    balanced = extract(_long_page(comments=False))
+    assert "Paragraph 59 of" in balanced.text and "Story number" not in balanced.text
+    assert balanced.dropped["furniture"] >= len("".join("Related stories".split()))  # the related-links box
+
+
+@pytest.mark.parametrize("name", ["xhtml_article.xhtml", "xhtml_cut.html"])
+def test_xhtml_parses_without_warnings(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # bs4's XMLParsedAsHTMLWarning (or any other) fails the test
+        text = extract((PAGES / name).read_bytes()).text
+    assert "harbour" in text and "Home" not in text and "Copyright" not in text
+
+
+def test_well_formed_xhtml_is_parsed_as_xml():
+    soup = parse(page("xhtml_article.xhtml"))
+    assert soup.is_xml and soup.find("p") is not None
+    assert "ferry will leave" in extract(page("xhtml_article.xhtml")).text
+    assert "the county" in extract(page("xhtml_article.xhtml")).text
+    assert not parse(page("xhtml_cut.html")).is_xml  # not well-formed: read as HTML
+    assert "Breakfast is served from seven" in extract(page("xhtml_cut.html")).text
+
+
+def test_second_body_kept_and_stray_trailer_dropped(monkeypatch):
+    """After the text precision mode kept: the rest of its container and a second body stay, a legal notice goes."""
+    lead = [f"Part one, paragraph {i}: the harbour council met on Tuesday evening and argued for hours about the "
+            f"tidal library, the bridge repairs, the ferry timetable, the school roof and the budget for {i} "
+            "new benches along the quay, before a vote that nobody expected to be so close, or so loud." for i in range(4)]
+    more = [f"Part two, paragraph {i}: residents wrote to the paper about the vote, the noise and the benches, "
+            "and the editor printed every letter." for i in range(4)]
+    legal = "This copy is for your personal, non-commercial use only. To order copies, visit our site."
+    html = ("<html><body><div id='a'>" + "".join(f"<p>{t}</p>" for t in lead) + "</div><div id='b'>"
+            + "".join(f"<p>{t}</p>" for t in more) + f"</div><div id='x'><p>{legal}</p></div></body></html>")
+    full = [("p", t) for t in lead + more + [legal]]
+    runs = {"default": full, "precision": full[:3]}
+    monkeypatch.setattr(htmlextract, "_trafilatura_runs", lambda *args: runs)
+    result = extract(html)
+    assert "Part one, paragraph 3" in result.text and "Part two, paragraph 3" in result.text
+    assert "personal, non-commercial" not in result.text and result.dropped["outside the article"] > 0
