@@ -57,7 +57,9 @@ class Evidence:
             if before is None:
                 continue
             seam = before.first_unit.chunk != before.last_unit.chunk  # a cut joined across a marker
-            cut = seam or (id(before) in ends_line and self.cut(before, stream[n - 2] if n > 1 else None))
+            opens_next = before.line_start and item.key.startswith(before.key)  # a caption above its paragraph
+            cut = seam or (id(before) in ends_line and not opens_next
+                           and self.cut(before, stream[n - 2] if n > 1 else None))
             if cut or marked(item):
                 self.traced.update(id(it) for it in stream[n:n + REACH])
                 self.damaged = self.damaged or cut or not ellipsis_only(item)

@@ -113,19 +113,27 @@ class Merge:
             if size and self.completes_fragment(item, size):
                 i += 1
                 continue
-            matches = self.matcher.candidates(item) if self.comparable(item) else []
+            matches = self.matcher.candidates(item) if self.comparable(item) else self.short_copies(item)
             if not matches and (inside := self.restarted_inside(item)) is not None:
                 matches = [inside]
             if not matches:
                 self.place(item, None, i)
             else:
-                self.decide(i, item, self.choose(matches))
+                self.decide(i, item, self.choose(matches, i if self.evidence.follows_damage(item) else None))
             i += 1
         return self.order.items, self.dropped
 
     def comparable(self, item: Item) -> bool:
         """Long enough to count as a repeat: a heading always is ("### 最後に"), "User:" never."""
         return len(item.key) >= self.options.min_key_chars or (item.kind == "heading" and bool(item.key))
+
+    def short_copies(self, item: Item) -> list[Match]:
+        """Exact earlier copies of a piece too short to compare ("宁不我报。"): right after a trace of damage,
+        or the very next piece of the copy that a restart is following (the one just after the cursor)."""
+        copies = self.matcher.exact.get(item.key, ()) if len(item.key) >= 2 else ()
+        if not self.evidence.follows_damage(item):
+            copies = [o for o in copies if self.order.position(o) == self.cursor + 1]
+        return [Match(o, 1.0, False) for o in copies]
 
     def _started_by(self, item: Item, size: int) -> tuple[Item, str]:
         """The placed piece whose key is item.key[:size], and the text of `item` after it."""
@@ -221,12 +229,18 @@ class Merge:
         self.stream[i:i + 1] = pieces
         return True
 
-    def choose(self, matches: list[Match]) -> Match:
-        """Prefer the copy just ahead of the cursor, then the nearest one behind it."""
+    def choose(self, matches: list[Match], restart_at: int | None = None) -> Match:
+        """Prefer the copy just ahead of the cursor, then the nearest one behind it.
+
+        A restart (`restart_at`: the stream index of a piece right after a trace
+        of damage) goes back to the copy that the next pieces go on repeating
+        longest: a refrain that opens every stanza has one copy per stanza.
+        """
         def rank(m: Match):
             p = self.order.position(m.item)
             ahead = self.cursor < p <= self.cursor + 3
-            return (0 if ahead else 1, abs(self.cursor - p), -m.similarity, p)
+            run = -self.run_after(restart_at, p)[0] if restart_at is not None and len(matches) > 1 else 0
+            return (run, 0 if ahead else 1, abs(self.cursor - p), -m.similarity, p)
         return min(matches, key=rank)
 
     def decide(self, i: int, item: Item, best: Match) -> None:
@@ -257,7 +271,7 @@ class Merge:
         informative += max(0.0, own - o.formulaic_chars)
         units += 1
         distance = self.cursor - p
-        restart = item.restart or item.first_unit.chunk_start or textnorm.starts_with_ellipsis(item.text)
+        restart = self.evidence.follows_damage(item)  # a marker, a cut or a "..." right before it (or on it)
         if not self.evidence.damaged:
             return False  # no trace of damage anywhere: a repeated line is a refrain, not a restart
         if distance == 0 and total >= o.adjacent_min_chars and best.similarity >= 0.9 and (
