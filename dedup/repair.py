@@ -113,7 +113,7 @@ class Merge:
             if size and self.completes_fragment(item, size):
                 i += 1
                 continue
-            matches = self.matcher.candidates(item) if self.comparable(item) else self.short_copies(item)
+            matches = self.matcher.candidates(item) if self.comparable(item) else self.short_copies(item, i)
             if not matches and (inside := self.restarted_inside(item)) is not None:
                 matches = [inside]
             if not matches:
@@ -127,12 +127,15 @@ class Merge:
         """Long enough to count as a repeat: a heading always is ("### 最後に"), "User:" never."""
         return len(item.key) >= self.options.min_key_chars or (item.kind == "heading" and bool(item.key))
 
-    def short_copies(self, item: Item) -> list[Match]:
+    def short_copies(self, item: Item, i: int) -> list[Match]:
         """Exact earlier copies of a piece too short to compare ("宁不我报。"): right after a trace of damage,
         or the very next piece of the copy that a restart is following (the one just after the cursor)."""
         copies = self.matcher.exact.get(item.key, ()) if len(item.key) >= 2 else ()
         if not self.evidence.follows_damage(item):
             copies = [o for o in copies if self.order.position(o) == self.cursor + 1]
+        else:  # the sentence just placed, or the start of a run of copies ("Hurrah!" alone proves nothing)
+            copies = [o for o in copies if self.order.position(o) == self.cursor
+                      or self.run_after(i, self.order.position(o))[0] >= self.options.run_min_units]
         return [Match(o, 1.0, False) for o in copies]
 
     def _started_by(self, item: Item, size: int) -> tuple[Item, str]:
