@@ -20,7 +20,7 @@ from .corpus import CorpusOptions
 from .errors import DedupError
 from .neardup import NearDupOptions
 from .output import PROVENANCE_NAME
-from .pipeline import RunOptions
+from .rundata import RunOptions
 from .segment import DEFAULT_MARKERS
 
 if TYPE_CHECKING:

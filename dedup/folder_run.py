@@ -1,26 +1,12 @@
-"""The command line's runs in bounded memory: documents stream through spool files on disk.
+"""The command line's runs: the streamed run of `dedup.runner`, then its write stage.
 
 `clean_to_folder` is `dedup clean ... -o OUTDIR`, `clean_to_stream` is
-`dedup clean INPUT` to stdout, `analyse` is `dedup report`.  The in-memory run
-(`pipeline.run`, the library's) holds every document and its result until the
-near-duplicate stage has decided which copies are written.  These runs give
-the same bytes (tested) while holding, per document, only what the
-corpus-wide stages need - the index:
-
-1. read: each input is read and decoded once (a JSONL file chunk by chunk of
-   rows); its documents go to a spool file (`dedup.spool`) and the corpus
-   pass counts their lines (`corpus.Observer`);
-2. clean: documents come back from the spool one by one and are cleaned (with
-   `jobs` > 1 in worker processes, with `--engine dask` on the Dask cluster; a
-   bounded window of batches in flight); the worker also sketches the cleaned
-   text for the near-duplicate stage (`neardup.sketch_documents`) and prepares
-   its provenance line and report entry; the result goes to a second spool,
-   the signature stays in memory and the shingle hashes go to a third;
-3. near-duplicates: clusters from the signatures (and the `--index`), the
-   shingle hashes of candidate pairs read back for the exact check;
-4. write: results come back from the spool in input order; copies are marked,
-   cleaned files (or JSONL rows, or stdout) written, provenance lines
-   streamed, report entries spooled, then both reports written from them.
+`dedup clean INPUT` to stdout, `analyse` is `dedup report`.  Read, corpus
+pass, clean and near-duplicates are `runner.stream`; here the results come
+back from its spool in input order: copies are marked, cleaned files (or JSONL
+rows, or stdout) written, provenance lines streamed, report entries spooled,
+then both reports written from them.  The library's in-memory `pipeline.run`
+collects the same stream instead, so both give the same bytes.
 
 What still grows with the corpus is the index: the signatures (8 bytes per
 permutation per document), the corpus pass's line table (two integers per
@@ -31,29 +17,20 @@ four times the input.
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
-import pickle
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from . import reader
-from .clean import CleanOptions, CleanResult
-from .corpus import LearnedBoilerplate, Observer, learn_from, line_observations
+from .corpus import LearnedBoilerplate
 from .errors import DedupError, OutputError
-from .neardup import Cluster, NearDupOptions, _Doc, cluster_sketches, sketch_documents
+from .neardup import Cluster
 from .output import is_written, taken_name_errors
-from .pipeline import Outcome, RunOptions, RunResult, _clean_one, _documents_of, jsonl_documents, mark_near_duplicate
+from .rundata import Outcome, RunOptions, RunResult, copies_of, marked
+from .runner import Finished, Meta, stream
 from .spool import Spool
 from .writer import atomic_writer, file_ids, guard_not_input, jsonl_text, sweep_temps, write_atomic
-
-_BATCH = 16  # documents per worker task (local processes)
-_DASK_BATCH = 128  # per Dask task: a task costs a scheduler round trip, so fewer, larger ones
-_WINDOW = 4  # tasks in flight per worker
 
 
 @dataclass
@@ -94,16 +71,6 @@ class _Ranked:
 
     def __iter__(self) -> Iterator[dict]:
         return (self.spool.get(i) for i in self.order)
-
-
-@dataclass
-class _Meta:
-    """The per-document facts the write stage needs before the document comes back from the spool."""
-
-    doc_id: str
-    path: str
-    output_name: str
-    fmt: str
 
 
 def clean_to_folder(paths: list[str], options: RunOptions, outdir: Path, provenance_path: Path,
@@ -147,289 +114,19 @@ def clean_to_stream(paths: list[str], options: RunOptions, out: TextIO, provenan
 def _run(paths: list[str], options: RunOptions, outdir: Path | None, provenance_path: Path | None,
          targets: ReportTargets | None, stdin_bytes: bytes | BinaryIO | None, progress: Callable[[int], None] | None,
          out: TextIO | None = None) -> FolderRun:
-    """The four stages of the module docstring; `outdir` None writes no files (only `out`, if given)."""
+    """The streamed run (`runner.stream`), then the write stage; `outdir` None writes no files (only `out`)."""
     detailed = targets is not None and (targets.json is not None or targets.html is not None)
-    index = _open_index(options)
-    try:
-        with contextlib.ExitStack() as stack:
-            docs_spool, results_spool, shingles_spool = (stack.enter_context(Spool()) for _ in range(3))
-            pool = stack.enter_context(_workers(options))
-            metas, errors, learned = _read_all(paths, options, stdin_bytes, docs_spool, pool)
-            sketches = _clean_all(docs_spool, options, learned, results_spool, shingles_spool, progress, detailed,
-                                  pool)
-            clusters = cluster_sketches(sketches, options.neardup, index) if options.near_duplicates and metas else []
-            del sketches
-            run = FolderRun(errors, clusters, learned, paths)
-            entries = _Entries(run, stack.enter_context(Spool()) if detailed else None)
-            _write_all(results_spool, metas, clusters, options, outdir, provenance_path, run, entries, out)
-            if detailed:
-                _write_reports(run, entries.spool, targets)
-            return run
-    finally:
-        if index is not None:
-            index.close()
+    with contextlib.ExitStack() as stack:
+        done = stack.enter_context(stream(paths, options, stdin_bytes, progress, detailed))
+        run = FolderRun(done.errors, done.clusters, done.learned, paths)
+        entries = _Entries(run, stack.enter_context(Spool()) if detailed else None)
+        _write_all(done.results, done.metas, done.clusters, options, outdir, provenance_path, run, entries, out)
+        if detailed:
+            _write_reports(run, entries.spool, targets)
+        return run
 
 
-def _open_index(options: RunOptions):
-    """The persistent index, bound to the options before any work (a mismatch fails fast)."""
-    if not (options.index and options.near_duplicates):
-        return None
-    from .index import open_index
-    from .neardup import _validate, index_params
-
-    _validate(options.neardup)
-    index = open_index(options.index)
-    try:
-        index.bind(index_params(options.neardup))
-    except DedupError:
-        index.close()
-        raise
-    return index
-
-
-@dataclass
-class _Workers:
-    """Where batches run when not in this process: a local process pool or a Dask cluster."""
-
-    submit: Callable  # submit(fn, *args) -> a future with .result()
-    window: int  # batches in flight at most
-    batch: int = _BATCH  # documents (or discovered inputs) per task
-    share: Callable = lambda obj: obj  # noqa: E731  (what to pass for an object every task needs)
-
-
-@contextlib.contextmanager
-def _workers(options: RunOptions) -> Iterator[_Workers | None]:
-    """Worker processes for the run: none (jobs 1), a process pool, or the Dask cluster of `--engine dask`.
-
-    The same batch functions run everywhere and results are taken in order, so
-    the output does not depend on where they ran.  On Dask the workers read
-    the input paths themselves (a shared file system) and the learned chrome
-    is scattered to them once.
-    """
-    if options.engine == "dask":
-        from .engine_dask import connect
-
-        client, cluster = connect(options.scheduler, options.jobs)
-        try:
-            count = max(1, len(client.scheduler_info().get("workers", {})))
-            yield _Workers(lambda fn, *args: client.submit(fn, *args, pure=False), count * _WINDOW,
-                           _DASK_BATCH, lambda obj: obj if obj is None else client.scatter(obj, broadcast=True))
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
-    elif options.jobs > 1:
-        with ProcessPoolExecutor(options.jobs) as pool:
-            yield _Workers(pool.submit, options.jobs * _WINDOW)
-    else:
-        yield None
-
-
-def _read_all(paths: list[str], options: RunOptions, stdin_bytes: bytes | BinaryIO | None, spool: Spool,
-              pool: _Workers | None) -> tuple[list[_Meta], list[DedupError], LearnedBoilerplate | None]:
-    """Read every input into the spool, counting lines for the corpus pass; errors in the order met.
-
-    Reading, decoding, HTML extraction and the line keys of the corpus pass run
-    in the worker processes when jobs > 1; the counts are merged here in input order.
-    """
-    observer = Observer() if options.clean.boilerplate and options.learn_boilerplate else None
-    metas: list[_Meta] = []
-    errors: list[DedupError] = []
-
-    def keep(done: list[tuple[list, list, list]]) -> None:
-        for docs, errs, observed in done:
-            errors.extend(errs)
-            for doc, obs in zip(docs, observed, strict=True):
-                if observer is not None:
-                    observer.record(obs, doc.text)
-                spool.append(doc)
-                metas.append(_Meta(doc.doc_id, doc.path, doc.output_name, doc.fmt))
-
-    items = list(reader.discover(paths, options.stdin_format, options.exclude))
-    size = pool.batch if pool is not None else _BATCH
-    _run_batches(_read_jobs(items, stdin_bytes, size), _read_batch, (options, observer is not None), pool, keep)
-    learned = learn_from(observer, options.corpus) if observer is not None else None
-    if options.boilerplate_from is not None:
-        saved = LearnedBoilerplate.load(options.boilerplate_from)
-        learned = saved if learned is None else learned.merged_with(saved)
-    return metas, errors, learned
-
-
-@dataclass
-class _Rows:
-    """A chunk of a JSONL input's raw rows (`reader.jsonl_chunks`): JSONL files are read as streams."""
-
-    spec: reader.InputFile
-    first: int  # number of the first row
-    rows: list[bytes]
-
-
-def _read_jobs(items: list, stdin: bytes | BinaryIO | None, size: int = _BATCH
-               ) -> Iterator[tuple[list, bytes | None]]:
-    """Batches of discovered items for `_read_batch`, in order; a JSONL file comes as chunks of its rows.
-
-    Standard input travels only with the batch that reads it (as bytes; a
-    JSONL stream is read here in chunks).  The rows of a JSONL file are read
-    here, lazily, as the batches go out.
-    """
-    batch: list = []
-    read: list[bytes] = []
-
-    def stdin_bytes() -> bytes | None:
-        if not hasattr(stdin, "read"):
-            return stdin
-        if not read:
-            read.append(stdin.read())
-        return read[0]
-
-    def out() -> tuple[list, bytes | None]:
-        wanted = any(isinstance(s, reader.InputFile) and s.source is None for s in batch)
-        return list(batch), stdin_bytes() if wanted else None
-
-    for item in items:
-        if isinstance(item, reader.InputFile) and item.fmt == "jsonl":
-            if batch:
-                yield out()
-                batch.clear()
-            try:
-                for first, rows in reader.jsonl_chunks(item, stdin):
-                    yield [_Rows(item, first, rows)], None
-            except DedupError as exc:
-                yield [exc], None
-            continue
-        batch.append(item)
-        if len(batch) == size:
-            yield out()
-            batch.clear()
-    if batch:
-        yield out()
-
-
-def _read_batch(job: tuple[list, bytes | None], options: RunOptions, observe: bool
-                ) -> list[tuple[list[reader.Document], list[DedupError], list]]:
-    """Per item of the batch: its documents, its errors, and each document's line observations."""
-    batch, stdin_bytes = job
-    out = []
-    for spec in batch:
-        if isinstance(spec, DedupError):
-            out.append(([], [spec], []))
-            continue
-        if isinstance(spec, _Rows):
-            errors: list[DedupError] = []
-            docs = jsonl_documents(spec.spec, spec.first, spec.rows, options.text_field, errors)
-            out.append((docs, errors, [line_observations(d.text) if observe else [] for d in docs]))
-            continue
-        errors: list[DedupError] = []
-        try:
-            docs = _documents_of(spec, options, stdin_bytes, errors)
-        except DedupError as exc:
-            if exc.path is None:
-                exc.path = spec.path
-            out.append(([], [*errors, exc], []))
-            continue
-        out.append((docs, errors, [line_observations(d.text) if observe else [] for d in docs]))
-    return out
-
-
-def _run_batches(batches: Iterable, work: Callable, args: tuple, pool: _Workers | None, keep: Callable) -> None:
-    """`keep(work(batch, *args))` for every batch, in order; on the workers, a bounded window in flight."""
-    if pool is None:
-        for batch in batches:
-            keep(work(batch, *args))
-        return
-    pending: deque = deque()
-    for batch in batches:
-        pending.append(pool.submit(work, batch, *args))
-        if len(pending) >= pool.window:
-            keep(pending.popleft().result())
-    while pending:
-        keep(pending.popleft().result())
-
-
-@dataclass
-class _Finished:
-    """One cleaned document as the write stage needs it.
-
-    `outcome` stays pickled: a document that is neither a near-duplicate copy
-    nor a JSONL row is written from the strings prepared by the worker (its
-    provenance line and report entry), without unpickling anything.
-    """
-
-    outcome: bytes  # pickled Outcome, its cleaned text left out (it is `text`: the spool holds it once)
-    text: str  # the cleaned text
-    provenance: str  # the provenance JSON line, as it stands before copies are marked
-    entry: dict  # report.document_entry (or document_metrics without a report), same caveat
-
-    @classmethod
-    def of(cls, outcome: Outcome, provenance: str, entry: dict) -> _Finished:
-        bare = Outcome(outcome.doc, CleanResult("", outcome.result.provenance))
-        return cls(pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL), outcome.result.text, provenance, entry)
-
-    def load_outcome(self) -> Outcome:
-        """The document's `Outcome`, cleaned text put back."""
-        outcome = pickle.loads(self.outcome)
-        outcome.result.text = self.text
-        return outcome
-
-
-def _clean_batch(batch: list[tuple[int, reader.Document]], clean: CleanOptions, learned: LearnedBoilerplate | None,
-                 neardup: NearDupOptions | None, report: bool) -> list[tuple[_Finished, _Doc | None]]:
-    """Clean, sketch and prepare the outputs of a batch of documents, in a worker process when jobs > 1."""
-    from .report import document_entry, document_metrics
-
-    out = []
-    for _, doc in batch:
-        result = _clean_one((doc, clean, learned))
-        outcome = Outcome(doc, result)
-        entry = document_entry(outcome) if report else document_metrics(outcome)
-        line = json.dumps(result.provenance.to_json(), ensure_ascii=False) + "\n"
-        out.append(_Finished.of(outcome, line, entry))
-    if neardup is None:
-        return [(done, None) for done in out]
-    sketches = sketch_documents([(pos, doc.doc_id, done.text, None) for (pos, doc), done in zip(batch, out, strict=True)],
-                                neardup)
-    return list(zip(out, sketches, strict=True))
-
-
-def _batches(docs: Iterable[reader.Document], size: int = _BATCH) -> Iterator[list[tuple[int, reader.Document]]]:
-    batch: list[tuple[int, reader.Document]] = []
-    for pos, doc in enumerate(docs):
-        batch.append((pos, doc))
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _clean_all(docs: Spool, options: RunOptions, learned: LearnedBoilerplate | None, results: Spool,
-               shingles: Spool, progress: Callable[[int], None] | None, report: bool,
-               pool: _Workers | None) -> list[_Doc]:
-    """Clean every spooled document in order into `results`; returns the near-duplicate sketches.
-
-    A sketch keeps its signature in memory; its shingle hashes (several times
-    larger) go to the `shingles` spool, read back only for candidate pairs.
-    """
-    neardup = options.neardup if options.near_duplicates else None
-    sketches: list[_Doc] = []
-
-    def keep(done: list) -> None:
-        for finished, sketch in done:
-            results.append(finished)
-            if sketch is not None:
-                shingles.append(sketch.hashes)
-                sketch.hashes, sketch.load = None, functools.partial(shingles.get, len(shingles) - 1)
-                sketches.append(sketch)
-        if progress:
-            progress(len(done))
-
-    shared = pool.share(learned) if pool is not None else learned
-    _run_batches(_batches(docs, pool.batch if pool is not None else _BATCH), _clean_batch,
-                 (options.clean, shared, neardup, report), pool, keep)
-    return sketches
-
-
-def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], options: RunOptions,
+def _write_all(results: Spool, metas: list[Meta], clusters: list[Cluster], options: RunOptions,
                outdir: Path | None, provenance_path: Path | None, run: FolderRun, entries: _Entries,
                out: TextIO | None = None) -> None:
     """Mark copies, write the cleaned files, stream the provenance and gather the report entries.
@@ -441,7 +138,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
     """
     from .report import document_entry, document_metrics
 
-    copies = {m: (c.keep, c.similarity.get(m)) for c in clusters for m in c.members if m != c.keep}
+    copies = copies_of(clusters)
     inputs = file_ids(m.path for m in metas if m.path != "-")
     owner: dict[str, str] = {}
     for m in metas:
@@ -452,7 +149,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
     with contextlib.ExitStack() as stack:
         prov_file = _provenance_sink(stack, provenance_path, inputs, run.errors) if provenance_path else _Discard()
 
-        def entry_of(outcome: Outcome, finished: _Finished) -> dict:
+        def entry_of(outcome: Outcome, finished: Finished) -> dict:
             """The report entry of a document that came back from the spool (drawings reused if still valid)."""
             if _actions_kept(outcome, options):
                 entry = finished.entry.copy()
@@ -460,13 +157,13 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
                 return entry
             return document_entry(outcome) if entries.spool is not None else document_metrics(outcome)
 
-        def single(meta: _Meta, finished: _Finished) -> None:
+        def single(meta: Meta, finished: Finished) -> None:
             """A document that is a file of its own (text, Markdown, HTML), or the one document sent to `out`.
 
             Only a near-duplicate copy, or a document whose file could not be
             written, is unpickled: the rest goes out as the worker prepared it.
             """
-            outcome = _marked(finished.load_outcome(), copies, options) if meta.doc_id in copies else None
+            outcome = marked(finished.load_outcome(), copies, options.keep_duplicates) if meta.doc_id in copies else None
             failed = outdir is not None and owner[meta.output_name] != meta.path  # an earlier input took the name
             if not failed and (outcome is None or is_written(outcome, options.keep_duplicates)):
                 if outdir is None:
@@ -496,7 +193,7 @@ def _write_all(results: Spool, metas: list[_Meta], clusters: list[Cluster], opti
                 continue
             if jsonl is None:
                 jsonl = _JsonlOutput(meta, owner[meta.output_name] == meta.path, outdir, inputs, run.errors, out)
-            outcome = _marked(finished.load_outcome(), copies, options)
+            outcome = marked(finished.load_outcome(), copies, options.keep_duplicates)
             jsonl.add(outcome, entry_of(outcome, finished), options)
         if jsonl is not None:
             jsonl.finish(prov_file, entries)
@@ -510,7 +207,7 @@ class _JsonlOutput:
     they all say so (no output), as `output.write_outputs` records it.
     """
 
-    def __init__(self, meta: _Meta, owned: bool, outdir: Path | None, inputs: set[tuple[int, int]],
+    def __init__(self, meta: Meta, owned: bool, outdir: Path | None, inputs: set[tuple[int, int]],
                  errors: list[DedupError], out: TextIO | None = None) -> None:
         self.meta, self.errors, self.ok = meta, errors, owned or outdir is None
         self.pending = Spool()
@@ -586,15 +283,7 @@ def _write_reports(run: FolderRun, details: Spool, targets: ReportTargets) -> No
             run.errors.append(exc)
 
 
-def _marked(outcome: Outcome, copies: dict[str, tuple[str, float | None]], options: RunOptions) -> Outcome:
-    """The outcome, marked as a near-duplicate copy when it is one (as `pipeline.mark_clusters` does)."""
-    if outcome.doc.doc_id in copies:
-        outcome.duplicate_of, outcome.similarity = copies[outcome.doc.doc_id]
-        mark_near_duplicate(outcome, outcome.duplicate_of, outcome.similarity, options.keep_duplicates)
-    return outcome
-
-
-def _write_text(text: str, meta: _Meta, outdir: Path, inputs: set[tuple[int, int]]) -> OutputError | None:
+def _write_text(text: str, meta: Meta, outdir: Path, inputs: set[tuple[int, int]]) -> OutputError | None:
     """Write one document's cleaned file, as `output.write_outputs` would; the error when it cannot be."""
     try:
         target = outdir / meta.output_name

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import DedupError, OutputError
-from .pipeline import Outcome, RunResult
+from .rundata import Outcome, RunResult
 from .writer import file_ids, guard_not_input, jsonl_text, sweep_temps, write_atomic
 
 PROVENANCE_NAME = "dedup-provenance.jsonl"

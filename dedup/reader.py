@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import FormatError, InputError
+from .errors import DedupError, FormatError, InputError
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
@@ -417,3 +417,40 @@ def chunk_records(first: int, rows: list[bytes], spec: InputFile, text_field: st
                               "re-encode the file as UTF-8 (JSON Lines are UTF-8)")
             continue
         yield from _record(number, line.removesuffix("\r"), spec, text_field)
+
+
+def documents_of(spec: InputFile, text_field: str, stdin_bytes: bytes | None,
+                 errors: list[DedupError]) -> list[Document]:
+    """The documents of one input file; a bad JSONL row joins `errors`, a bad file raises `InputError`."""
+    if spec.fmt == "jsonl":
+        docs: list[Document] = []
+        for first, rows in jsonl_chunks(spec, stdin_bytes):
+            docs.extend(jsonl_documents(spec, first, rows, text_field, errors))
+        return docs
+    data = read_bytes(spec, stdin_bytes)
+    check_not_empty(data, spec.path)
+    if spec.fmt == "html":
+        from .htmlextract import decode_html, extract_main_text
+
+        text = extract_main_text(decode_html(data), with_title=True).rstrip("\n") + "\n"
+        if not text.strip():
+            raise InputError("no text found in the HTML page", spec.path, "check that the page has a body")
+        check_size(len(text.encode("utf-8")), spec.path, "extracted text")
+        return [Document(spec.path, spec.path, spec.output_name, "html", text)]
+    text, encoding = decode(data, spec.path)
+    check_not_empty(text, spec.path)
+    return [Document(spec.path, spec.path, spec.output_name, spec.fmt, text, encoding=encoding)]
+
+
+def jsonl_documents(spec: InputFile, first: int, rows: list[bytes], text_field: str,
+                    errors: list[DedupError]) -> list[Document]:
+    """The documents of one chunk of JSONL rows (`jsonl_chunks`); a bad row joins `errors`."""
+    docs = []
+    for row in chunk_records(first, rows, spec, text_field):
+        if isinstance(row, DedupError):
+            errors.append(row)
+            continue
+        number, fields = row
+        docs.append(Document(f"{spec.path}#{number}", spec.path, spec.output_name, "jsonl",
+                             fields[text_field], record=number, fields=fields))
+    return docs
