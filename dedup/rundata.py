@@ -55,6 +55,21 @@ class RunResult:
     paths: list[str] = field(default_factory=list)
 
 
+@dataclass
+class FolderRun:
+    """What a streamed run leaves in memory once it is written: no texts."""
+
+    errors: list[DedupError]
+    clusters: list[Cluster]
+    learned: LearnedBoilerplate | None
+    paths: list[str]
+    metrics: list[dict] = field(default_factory=list)  # report.document_metrics per document, input order
+
+    def as_result(self) -> RunResult:
+        """A RunResult without outcomes, for the report builders (which take the metrics separately)."""
+        return RunResult([], self.errors, self.clusters, self.learned, self.paths)
+
+
 def with_saved_boilerplate(learned: LearnedBoilerplate | None, options: RunOptions) -> LearnedBoilerplate | None:
     """The chrome learned by the corpus pass, merged with the saved file of `--boilerplate-from`."""
     if options.boilerplate_from is None:

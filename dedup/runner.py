@@ -30,6 +30,7 @@ from typing import BinaryIO
 from . import reader
 from .clean import CleanOptions, CleanResult, clean_one
 from .corpus import LearnedBoilerplate, Observer, learn_from, line_observations
+from .discover import InputFile, discover
 from .errors import DedupError
 from .neardup import Cluster, NearDupOptions, cluster_sketches, sketch_documents
 from .rundata import Outcome, RunOptions, with_saved_boilerplate
@@ -152,7 +153,7 @@ def _read_all(paths: list[str], options: RunOptions, stdin: bytes | BinaryIO | N
     """
     observer = Observer() if options.clean.boilerplate and options.learn_boilerplate else None
     gather = _Gather(spool, observer)
-    items = list(reader.discover(paths, options.stdin_format, options.exclude))
+    items = list(discover(paths, options.stdin_format, options.exclude))
     workers.run_batches(_read_jobs(items, stdin, workers.batch), read_batch, (options.text_field, observer is not None),
                         gather)
     learned = learn_from(observer, options.corpus) if observer is not None else None
@@ -163,7 +164,7 @@ def _read_all(paths: list[str], options: RunOptions, stdin: bytes | BinaryIO | N
 class Rows:
     """A chunk of a JSONL input's raw rows (`reader.jsonl_chunks`): JSONL files are read as streams."""
 
-    spec: reader.InputFile
+    spec: InputFile
     first: int  # number of the first row
     rows: list[bytes]
 
@@ -175,7 +176,7 @@ class _Stdin:
         self.stdin, self.data = stdin, None if hasattr(stdin, "read") else stdin
 
     def bytes_for(self, batch: list) -> bytes | None:
-        if not any(isinstance(s, reader.InputFile) and s.source is None for s in batch):
+        if not any(isinstance(s, InputFile) and s.source is None for s in batch):
             return None
         if self.data is None and self.stdin is not None:
             self.data = self.stdin.read()
@@ -192,7 +193,7 @@ def _read_jobs(items: list, stdin: bytes | BinaryIO | None, size: int) -> Iterat
     batch: list = []
     source = _Stdin(stdin)
     for item in items:
-        if isinstance(item, reader.InputFile) and item.fmt == "jsonl":
+        if isinstance(item, InputFile) and item.fmt == "jsonl":
             if batch:
                 yield batch, source.bytes_for(batch)
                 batch = []
