@@ -1,7 +1,8 @@
-"""The package's shape: no import cycle, no private name used outside its module.
+"""The package's shape: no import cycle, no private name used outside its module, no module over 450 lines.
 
 Why: a cycle or a private name reached from another module ties two modules
-together so that neither can change alone.  Every import counts, including those
+together so that neither can change alone; a module past a few hundred lines
+owns more than one thing.  Every import counts, including those
 inside functions and under TYPE_CHECKING: a lazy import is still a dependency.
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dedup"
+MAX_LINES = 450
 
 
 def _modules() -> dict[str, ast.Module]:
@@ -114,3 +116,7 @@ def test_the_private_name_check_finds_both_forms():
     assert private == ["from neardup import _Doc"]
     assert _private_attributes(tree, aliases) == ["reader._walk"]
 
+
+def test_no_module_over_the_size_limit():
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.glob("*.py")}
+    assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}
