@@ -13,9 +13,12 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 
 from .errors import InputError
 
+Format = Literal["text", "jsonl", "html"]  # how an input is split into documents
+FORMATS: tuple[str, ...] = get_args(Format)
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
@@ -28,10 +31,10 @@ class InputFile:
     path: str          # as the user can recognise it (relative to the given folder's parent)
     source: Path | None  # None for stdin
     output_name: str   # relative output path inside OUTDIR
-    fmt: str           # text | jsonl | html
+    fmt: Format
 
 
-def format_of(name: str, default: str = "text") -> str:
+def format_of(name: str, default: Format = "text") -> Format:
     """text, jsonl or html, by the file name's suffix."""
     low = name.lower()
     if low.endswith(JSONL_SUFFIXES):

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from .discover import InputFile
+from .discover import Format, InputFile
 from .errors import DedupError, FormatError, InputError
 
 # Legacy encodings we accept from detection; anything else is more likely binary junk.
@@ -35,7 +35,7 @@ class Document:
     doc_id: str        # unique in the run: path, or path#row for JSONL
     path: str
     output_name: str
-    fmt: str
+    fmt: Format
     text: str
     record: int | None = None          # JSONL row (1-based)
     fields: dict[str, Any] | None = field(default=None, repr=False)  # the JSONL row itself

@@ -7,23 +7,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
 from .clean import CleanOptions, CleanResult
 from .corpus import CorpusOptions, LearnedBoilerplate
-from .errors import DedupError
+from .discover import FORMATS, Format
+from .errors import ConfigError, DedupError
 from .neardup import Cluster, NearDupOptions
 from .provenance import Action, ActionRecord, Reason
 from .reader import Document
 
+Engine = Literal["local", "dask"]  # where the workers run (dedup.workers)
+ENGINES: tuple[str, ...] = get_args(Engine)
+
 
 @dataclass
 class RunOptions:
-    """Everything one `dedup clean` / `dedup report` run needs to know."""
+    """Everything one `dedup clean` / `dedup report` run needs to know; checked when built (`ConfigError`)."""
 
     clean: CleanOptions = field(default_factory=CleanOptions)
     jobs: int = 1
     text_field: str = "text"
-    stdin_format: str = "text"
+    stdin_format: Format = "text"
     corpus: CorpusOptions = field(default_factory=CorpusOptions)
     learn_boilerplate: bool = True
     boilerplate_from: Path | None = None
@@ -32,8 +37,15 @@ class RunOptions:
     index: str | None = None
     keep_duplicates: bool = False
     exclude: list[Path] = field(default_factory=list)
-    engine: str = "local"  # "dask": the same run with its workers on a Dask cluster (dedup.workers)
+    engine: Engine = "local"  # "dask": the same run with its workers on a Dask cluster (dedup.workers)
     scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster
+
+    def __post_init__(self) -> None:
+        for name, value, allowed in (("engine", self.engine, ENGINES), ("stdin_format", self.stdin_format, FORMATS)):
+            if value not in allowed:
+                raise ConfigError(f"{name} {value!r} is not one of {', '.join(allowed)}", hint=f"pass one of {allowed}")
+        if self.jobs < 1:
+            raise ConfigError(f"jobs must be at least 1, not {self.jobs}", hint="pass jobs=1 or more")
 
 
 @dataclass
