@@ -96,8 +96,8 @@ class Removal:
 
 
 @dataclass
-class Document:
-    """What the rules see: the lines, plus facts learned while the rules run."""
+class Page:
+    """One document as the chrome rules see it (not `reader.Document`): its lines, plus facts learned while the rules run."""
 
     lines: list[Line]
     removed: dict[int, list[Removal]] = field(default_factory=dict)
@@ -156,7 +156,7 @@ class Document:
         return self._foot
 
 
-def separator_line(doc: Document) -> None:
+def separator_line(doc: Page) -> None:
     """A line of one repeated symbol ("*****", "-----"), or such a run opening a line."""
     for line in doc.lines:
         if line.kind != "code" and _SEPARATOR.match(line.text):
@@ -165,7 +165,7 @@ def separator_line(doc: Document) -> None:
             doc.drop_span(line, line.start + m.start(), line.start + m.end())
 
 
-def ui_string(doc: Document) -> None:
+def ui_string(doc: Page) -> None:
     """A line that is only a UI string; single generic words only at the head or foot.
 
     Runs again while it removes lines: a comment form's lines read like prose
@@ -178,7 +178,7 @@ def ui_string(doc: Document) -> None:
             return
 
 
-def _ui_lines(doc: Document) -> None:
+def _ui_lines(doc: Page) -> None:
     alive = doc.alive()
     foot = doc.footer_start()
     for i, line in enumerate(alive):
@@ -204,7 +204,7 @@ def _ui_lines(doc: Document) -> None:
             doc.drop_line(line)
 
 
-def toc_label(doc: Document) -> None:
+def toc_label(doc: Page) -> None:
     """A table-of-contents label ("目次", "Contents") left without its table."""
     alive = doc.alive()
     for i, line in enumerate(alive):
@@ -214,7 +214,7 @@ def toc_label(doc: Document) -> None:
                 doc.drop_line(line)
 
 
-def wiki_edit_link(doc: Document) -> None:
+def wiki_edit_link(doc: Page) -> None:
     """Section-edit links: "[edit]", "[編集]", or a bare " edit" ending several lines."""
     bare = sum(1 for ln in doc.lines if _BARE_EDIT.search(ln.text))
     for line in doc.lines:
@@ -226,7 +226,7 @@ def wiki_edit_link(doc: Document) -> None:
         doc.drop_span(line, line.start + m.start(), line.start + m.end())
 
 
-def chat_turn_heading(doc: Document) -> None:
+def chat_turn_heading(doc: Page) -> None:
     """'User: <prefix…>' followed by the full turn: keep the role, drop the repeated prefix."""
     alive = doc.alive()
     for i, line in enumerate(alive[:-1]):
@@ -242,7 +242,7 @@ def chat_turn_heading(doc: Document) -> None:
             doc.joins.add(line.index)
 
 
-def title_with_site(doc: Document) -> None:
+def title_with_site(doc: Page) -> None:
     """'Title - Site' when 'Title' also stands alone: drop it, and learn the site name."""
     alive = doc.alive()
     keys = {ln.key for ln in alive}
@@ -254,7 +254,7 @@ def title_with_site(doc: Document) -> None:
                 doc.drop_line(line)
 
 
-def site_name_line(doc: Document) -> None:
+def site_name_line(doc: Page) -> None:
     """A line that is only the site name `title_with_site` learned (after a separator or not)."""
     for line in doc.alive():
         rest = _SITE_SEP.sub("", line.text, count=1).strip() if _SITE_SEP.match(line.text) else line.text.strip()
@@ -262,14 +262,14 @@ def site_name_line(doc: Document) -> None:
             doc.drop_line(line)
 
 
-def cookie_notice(doc: Document) -> None:
+def cookie_notice(doc: Page) -> None:
     """A cookie banner's line ("We use cookies to improve your experience…"), wherever it stands."""
     for line in doc.alive():
         if len(line.text) < 300 and _COOKIES.search(line.text):
             doc.drop_line(line)
 
 
-def site_notice(doc: Document) -> None:
+def site_notice(doc: Page) -> None:
     """A footer line that speaks of the site itself ('innovaTopia の記事は…')."""
     names = {n for s in doc.site_names for n in [_SITE_SEP.split(s)[0].strip()] if len(n) >= 3}
     if not names:
@@ -283,7 +283,7 @@ def site_notice(doc: Document) -> None:
 _COPYRIGHT = regex.compile(r"^\s*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*\S.{0,80}$|all rights reserved|無断転載(?:を)?禁", regex.I)
 
 
-def copyright_line(doc: Document) -> None:
+def copyright_line(doc: Page) -> None:
     """'© 2024 Example Corp. All rights reserved.' in the footer region."""
     alive = doc.alive()
     for line in alive[doc.footer_start():]:
@@ -291,7 +291,7 @@ def copyright_line(doc: Document) -> None:
             doc.drop_line(line)
 
 
-def follow_subscribe(doc: Document) -> None:
+def follow_subscribe(doc: Page) -> None:
     """"Follow us" / "フォロー・購読をお願いします" lines in the footer region."""
     alive = doc.alive()
     for line in alive[doc.footer_start():]:
@@ -299,7 +299,7 @@ def follow_subscribe(doc: Document) -> None:
             doc.drop_line(line)
 
 
-def social_block(doc: Document) -> None:
+def social_block(doc: Page) -> None:
     """A short block of URL / social-network lines at the foot (or head) of the page."""
     for block in _blocks(doc):
         if not block or len(block) > 10 or any(len(ln.text.strip()) > 80 for ln in block):
@@ -311,7 +311,7 @@ def social_block(doc: Document) -> None:
                 doc.drop_line(ln)
 
 
-def _blocks(doc: Document) -> list[list[Line]]:
+def _blocks(doc: Page) -> list[list[Line]]:
     """Runs of lines between separator lines or blank lines, in the head and foot regions."""
     alive = doc.alive()
     if not alive:
@@ -331,11 +331,11 @@ def _blocks(doc: Document) -> list[list[Line]]:
     return blocks
 
 
-def _gap_breaks(doc: Document, a: Line, b: Line) -> bool:
+def _gap_breaks(doc: Page, a: Line, b: Line) -> bool:
     return any(doc.lines[i].kind == "blank" or doc._whole(doc.lines[i]) for i in range(a.index + 1, b.index))
 
 
-def edge_link_line(doc: Document) -> None:
+def edge_link_line(doc: Page) -> None:
     """A bare URL alone on a line in the first or last lines of the page."""
     alive = doc.alive()
     edge = alive[:3] + alive[doc.footer_start():]
@@ -344,7 +344,7 @@ def edge_link_line(doc: Document) -> None:
             doc.drop_line(line)
 
 
-def related_links_block(doc: Document) -> None:
+def related_links_block(doc: Page) -> None:
     """A "related articles" header, and in the footer the headline links listed right under it."""
     alive = doc.alive()
     foot = doc.footer_start()
@@ -364,7 +364,7 @@ def related_links_block(doc: Document) -> None:
             prev = nxt
 
 
-def corpus_boilerplate(doc: Document) -> None:
+def corpus_boilerplate(doc: Page) -> None:
     """Lines the corpus pass learned recur across this site's pages (see corpus.py)."""
     if doc.learned is None:
         return
@@ -377,7 +377,7 @@ def corpus_boilerplate(doc: Document) -> None:
             doc.drop_line(line, rule)
 
 
-Rule = Callable[[Document], None]
+Rule = Callable[[Page], None]
 
 RULES: dict[str, Rule] = {
     "separator_line": separator_line,
@@ -398,13 +398,13 @@ RULES: dict[str, Rule] = {
 }
 
 
-def find_boilerplate(lines: list[Line], learned=None, rules: list[str] | None = None) -> Document:
+def find_boilerplate(lines: list[Line], learned=None, rules: list[str] | None = None) -> Page:
     """Run the rules (all, or the named ones) over `lines`; returns what they removed.
 
     A removal records the name of the rule that made it: its key here (the
     corpus rule records the corpus pass's own names, `corpus_edge_line`, …).
     """
-    doc = Document(lines, learned=learned)
+    doc = Page(lines, learned=learned)
     for name, rule in RULES.items():
         if rules is None or name in rules:
             doc.rule = name
