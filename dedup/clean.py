@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from . import segment
 from .boilerplate import Removal, find_boilerplate
+from .items import Item
 from .provenance import Action, ActionRecord, DocumentProvenance, Reason, line_span, line_starts_of
 from .render import actions_of, render
 from .repair import RepairOptions, merge_repeats
 from .stitch import stitch_stream, vocabulary_of
-from .stream import Item
 
 if TYPE_CHECKING:
     from .reader import Document
