@@ -25,6 +25,7 @@ from .errors import ConfigError
 BATCH = 16  # documents per worker task (local processes)
 DASK_BATCH = 128  # per Dask task: a task costs a scheduler round trip, so fewer, larger ones
 WINDOW = 4  # tasks in flight per worker
+PRELOAD = ["dedup.runner", "dedup.report"]  # what a worker imports to run the batches (numpy, regex, repair…)
 PIP_HINT = 'pip install "dask[bag]" distributed   (or: pip install "dedup[dask]")'
 
 
@@ -57,6 +58,14 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
+def _context():
+    """The start method's context; a fork server first imports the batch functions' modules, once for all workers."""
+    context = multiprocessing.get_context(start_method())
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 @contextlib.contextmanager
 def open_workers(engine: str, jobs: int, scheduler: str | None = None) -> Iterator[Workers]:
     """The run's workers: this process (jobs 1), a process pool, or the Dask cluster of `--engine dask`.
@@ -75,8 +84,7 @@ def open_workers(engine: str, jobs: int, scheduler: str | None = None) -> Iterat
             if cluster is not None:
                 cluster.close()
     elif jobs > 1:
-        context = multiprocessing.get_context(start_method())
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=_context()) as pool:
             yield Workers(pool.submit, jobs * WINDOW)
     else:
         yield Workers()
