@@ -25,7 +25,7 @@ from .errors import ConfigError
 BATCH = 16  # documents per worker task (local processes)
 DASK_BATCH = 128  # per Dask task: a task costs a scheduler round trip, so fewer, larger ones
 WINDOW = 4  # tasks in flight per worker
-PRELOAD = ["dedup.runner", "dedup.report"]  # what a worker imports to run the batches (numpy, regex, repair…)
+PRELOAD = ("dedup.runner", "dedup.report")  # what a worker imports to run the batches (numpy, regex, repair…)
 PIP_HINT = 'pip install "dask[bag]" distributed   (or: pip install "dedup[dask]")'
 
 
@@ -62,7 +62,7 @@ def _context():
     """The start method's context; a fork server first imports the batch functions' modules, once for all workers."""
     context = multiprocessing.get_context(start_method())
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(PRELOAD)
+        context.set_forkserver_preload(list(PRELOAD))
     return context
 
 
