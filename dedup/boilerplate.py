@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import regex
 
 from . import textnorm
+from .chrome_words import EDGE_UI_STRINGS, LABEL_DECOR, RELATED_LABELS, TOC_LABELS, UI_STRINGS, UI_TRIM
 from .corpus import link_entry as corpus_link_entry
 from .corpus import regions as corpus_regions
 from .segment import Line
@@ -88,55 +89,6 @@ def _follow_line(text: str) -> bool:
     return bool(_FOLLOW.search(text))
 
 
-_UI_TRIM = ":：!！.。…"  # trailing or leading marks a UI string may carry ("Like this:", "読み込み中…")
-
-
-def _ui_key(text: str) -> str:
-    """The comparison form of a UI string (a line's is `line.key.strip(_UI_TRIM)`, from its cached key)."""
-    return textnorm.key(text).strip(_UI_TRIM)
-
-
-UI_STRINGS = frozenset(_ui_key(s) for s in (
-    "advertisement", "advertisements", "advertising", "sponsored", "sponsored content", "広告", "スポンサーリンク", "PR",
-    "読み込み中", "読み込み中…", "読み込み中...", "loading", "loading…", "loading...", "now loading",
-    "share this", "share this:", "share", "share on facebook", "share on twitter", "tweet", "like this:", "like",
-    "print", "email", "シェアする", "ツイート", "この記事をシェア", "シェア", "いいね", "ブックマーク",
-    "合わせてチェック", "あわせてチェック", "あわせて読みたい", "合わせて読みたい", "関連記事", "関連記事はこちら",
-    "related posts", "related articles", "related", "read more", "続きを読む", "もっと見る", "skip to content",
-    "投稿者アバター", "author avatar", "avatar", "follow us", "subscribe", "subscribe now", "sign up", "menu", "メニュー",
-    "back to top", "ページトップへ", "トップへ戻る", "click to share on twitter (opens in new window)",
-    "pocket", "はてなブックマーク", "はてブ", "lineで送る", "line で送る", "feedly", "この記事を書いた人", "プロフィール",
-    "人気記事", "新着記事", "最新記事", "おすすめ記事", "コメントを残す", "コメントを書く", "コメントをキャンセル",
-    "記事一覧", "カテゴリー", "カテゴリ", "タグ", "ランキング参加中", "読者になる", "この記事が気に入ったらサポートをしてみませんか？",
-    "はてなブログをはじめよう！", "amazonで見る", "楽天で見る", "yahoo!ショッピングで見る", "amazonで詳細を見る",
-    "posted in", "tagged", "leave a reply", "cancel reply", "leave a reply cancel reply", "continue reading",
-    "sign up for our newsletter", "newsletter", "privacy policy", "terms of service", "accept", "accept cookies",
-    "we use cookies", "cookie settings", "close", "閉じる", "top", "page top", "ページの先頭へ", "記事を読む",
-    "写真拡大", "画像を拡大", "関連ニュース", "この記事をシェアする", "記事をシェア", "xでポスト", "ポストする",
-    "ログイン", "会員登録", "新規登録", "ランキング", "アクセスランキング", "人気ランキング", "続きはこちら",
-    "もっと読む", "一覧へ戻る", "一覧に戻る", "記事一覧へ", "share on x", "share via email", "copy link",
-    "click to share on facebook (opens in new window)", "opens in new window", "comments", "leave a comment",
-    "コメントする", "コメント", "prev", "next", "前の記事", "次の記事", "home", "ホーム", "トップ",
-    "about the author", "about the authors", "about the writer", "like loading", "post comment", "post a comment",
-    "submit comment", "引用をストックしました", "ストック一覧を見る", "引用するにはまずログインしてください",
-    "ログインして引用する", "このブログの読者", "読者です 読者をやめる 読者になる 読者になる",
-    "この記事が気に入ったらチップで応援してみませんか？", "チップで応援する", "ブログをはじめる", "リブログ",
-    "アメンバー", "アメンバー申請", "フォローする",
-))
-# Single generic words that are chrome at the head or foot of a page but may head a section in the body.
-EDGE_UI_STRINGS = frozenset(_ui_key(s) for s in (
-    "menu", "メニュー", "top", "トップ", "home", "ホーム", "close", "閉じる", "accept", "print", "email", "like", "いいね",
-    "prev", "next", "related", "comments", "コメント", "share", "シェア", "タグ", "カテゴリー", "カテゴリ", "tweet",
-    "プロフィール", "pocket", "newsletter", "avatar", "ランキング", "ログイン", "会員登録", "新規登録", "スキ", "マガジン",
-    "twitter", "facebook", "linkedin", "pinterest", "reddit", "whatsapp", "tumblr", "telegram", "line", "website",
-    "comment", "name", "mail", "e-mail", "フォロー", "サポート", "restack",
-))
-TOC_LABELS = frozenset(textnorm.key(s) for s in (
-    "目次", "もくじ", "contents", "table of contents", "目录", "in this article", "この記事の目次", "目次 [非表示]",
-    "目次[表示]", "contents [hide]", "on this page",
-))
-
-
 @dataclass
 class Removal:
     """A span of one line that a rule removes."""
@@ -148,27 +100,28 @@ class Removal:
 
 
 @dataclass
-class Document:
-    """What the rules see: the lines, plus facts learned while the rules run."""
+class Page:
+    """One document as the chrome rules see it (not `reader.Document`): its lines, plus facts learned while the rules run."""
 
     lines: list[Line]
     removed: dict[int, list[Removal]] = field(default_factory=dict)
     site_names: set[str] = field(default_factory=set)
     joins: set[int] = field(default_factory=set)
     learned: object | None = None  # corpus boilerplate (see corpus.py)
+    rule: str = ""  # the name of the rule running: its key in RULES, what a removal records
     _alive: list[Line] | None = field(default=None, repr=False)  # cache of alive(), reset by every removal
     _foot: int | None = field(default=None, repr=False)  # cache of footer_start(), reset with _alive
 
-    def drop_line(self, line: Line, rule: str) -> None:
-        """Remove the whole line, in the name of `rule`."""
+    def drop_line(self, line: Line, rule: str | None = None) -> None:
+        """Remove the whole line, in the name of the running rule (or of `rule`: the corpus pass's own)."""
         if line.index not in self.removed or not self._whole(line):
-            self.removed[line.index] = [Removal(line.start, line.end, rule, line.number)]
+            self.removed[line.index] = [Removal(line.start, line.end, rule or self.rule, line.number)]
             self._alive = self._foot = None
 
-    def drop_span(self, line: Line, start: int, end: int, rule: str) -> None:
-        """Remove part of a line (a suffix, a prefix run), in the name of `rule`."""
+    def drop_span(self, line: Line, start: int, end: int) -> None:
+        """Remove part of a line (a suffix, a prefix run), in the name of the running rule."""
         if not self._whole(line):
-            self.removed.setdefault(line.index, []).append(Removal(start, end, rule, line.number))
+            self.removed.setdefault(line.index, []).append(Removal(start, end, self.rule, line.number))
             self._alive = self._foot = None
 
     def _whole(self, line: Line) -> bool:
@@ -207,16 +160,16 @@ class Document:
         return self._foot
 
 
-def separator_line(doc: Document) -> None:
+def separator_line(doc: Page) -> None:
     """A line of one repeated symbol ("*****", "-----"), or such a run opening a line."""
     for line in doc.lines:
         if line.kind != "code" and _SEPARATOR.match(line.text):
-            doc.drop_line(line, "separator_line")
+            doc.drop_line(line)
         elif m := _SEPARATOR_RUN.match(line.text):
-            doc.drop_span(line, line.start + m.start(), line.start + m.end(), "separator_line")
+            doc.drop_span(line, line.start + m.start(), line.start + m.end())
 
 
-def ui_string(doc: Document) -> None:
+def ui_string(doc: Page) -> None:
     """A line that is only a UI string; single generic words only at the head or foot.
 
     Runs again while it removes lines: a comment form's lines read like prose
@@ -229,43 +182,43 @@ def ui_string(doc: Document) -> None:
             return
 
 
-def _ui_lines(doc: Document) -> None:
+def _ui_lines(doc: Page) -> None:
     alive = doc.alive()
     foot = doc.footer_start()
     for i, line in enumerate(alive):
-        k = line.key.strip(_UI_TRIM)
+        k = line.key.strip(UI_TRIM)
         if not k or len(line.text) >= 200:
             continue
         if len(line.text) >= 60:
             if _UI_PATTERN.match(line.text.strip()):
-                doc.drop_line(line, "ui_string")
+                doc.drop_line(line)
             continue
         edge = i < 3 or i >= foot
         if (i < 3 and _BREADCRUMB.match(line.text.strip())) or (edge and _PAGINATION.match(line.text.strip())):
-            doc.drop_line(line, "ui_string")  # navigation at the head or foot
+            doc.drop_line(line)  # navigation at the head or foot
             continue
         if i >= foot and _FOOT_COUNTER_OR_TAG.match(line.text.strip()):
-            doc.drop_line(line, "ui_string")  # a like counter ("12") or a tag ("#エッセイ") under the article
+            doc.drop_line(line)  # a like counter ("12") or a tag ("#エッセイ") under the article
             continue
-        if k.strip(_LABEL_DECOR) in RELATED_LABELS:
+        if k.strip(LABEL_DECOR) in RELATED_LABELS:
             continue  # a "related articles" header goes with its links (`related_links_block`)
         if (k in UI_STRINGS - EDGE_UI_STRINGS or (edge and k in EDGE_UI_STRINGS)
                 or (len(line.text) < 40 and _SHARE.match(line.text.strip()) and len(line.text.split()) > 1)
                 or _UI_PATTERN.match(line.text.strip())):
-            doc.drop_line(line, "ui_string")
+            doc.drop_line(line)
 
 
-def toc_label(doc: Document) -> None:
+def toc_label(doc: Page) -> None:
     """A table-of-contents label ("目次", "Contents") left without its table."""
     alive = doc.alive()
     for i, line in enumerate(alive):
         if line.key.strip(":：") in TOC_LABELS:
             nxt = alive[i + 1] if i + 1 < len(alive) else None
             if nxt is None or nxt.kind not in ("list", "table"):
-                doc.drop_line(line, "toc_label")
+                doc.drop_line(line)
 
 
-def wiki_edit_link(doc: Document) -> None:
+def wiki_edit_link(doc: Page) -> None:
     """Section-edit links: "[edit]", "[編集]", or a bare " edit" ending several lines."""
     bare = sum(1 for ln in doc.lines if _BARE_EDIT.search(ln.text))
     for line in doc.lines:
@@ -274,10 +227,10 @@ def wiki_edit_link(doc: Document) -> None:
             continue
         if _BARE_EDIT.fullmatch(m.group(0)) and bare < 2 and line.kind != "heading":
             continue
-        doc.drop_span(line, line.start + m.start(), line.start + m.end(), "wiki_edit_link")
+        doc.drop_span(line, line.start + m.start(), line.start + m.end())
 
 
-def chat_turn_heading(doc: Document) -> None:
+def chat_turn_heading(doc: Page) -> None:
     """'User: <prefix…>' followed by the full turn: keep the role, drop the repeated prefix."""
     alive = doc.alive()
     for i, line in enumerate(alive[:-1]):
@@ -289,11 +242,11 @@ def chat_turn_heading(doc: Document) -> None:
         body = alive[i + 1]
         hk, bk = textnorm.key(head), textnorm.key(doc.effective(body)[1])
         if len(hk) >= 2 and bk.startswith(hk) and not _ROLE.match(body.text):
-            doc.drop_span(line, line.start + m.start(2), end, "chat_turn_heading")
+            doc.drop_span(line, line.start + m.start(2), end)
             doc.joins.add(line.index)
 
 
-def title_with_site(doc: Document) -> None:
+def title_with_site(doc: Page) -> None:
     """'Title - Site' when 'Title' also stands alone: drop it, and learn the site name."""
     alive = doc.alive()
     keys = {ln.key for ln in alive}
@@ -302,21 +255,25 @@ def title_with_site(doc: Document) -> None:
         if len(parts) == 2 and textnorm.key(parts[0]) in keys and parts[0].strip() != line.text.strip():
             if len(textnorm.key(parts[0])) >= 8 and len(parts[1]) <= 60:
                 doc.site_names.add(parts[1].strip())
-                doc.drop_line(line, "title_with_site")
+                doc.drop_line(line)
+
+
+def site_name_line(doc: Page) -> None:
+    """A line that is only the site name `title_with_site` learned (after a separator or not)."""
     for line in doc.alive():
         rest = _SITE_SEP.sub("", line.text, count=1).strip() if _SITE_SEP.match(line.text) else line.text.strip()
         if rest and rest in doc.site_names:
-            doc.drop_line(line, "site_name_line")
+            doc.drop_line(line)
 
 
-def cookie_notice(doc: Document) -> None:
+def cookie_notice(doc: Page) -> None:
     """A cookie banner's line ("We use cookies to improve your experience…"), wherever it stands."""
     for line in doc.alive():
         if len(line.text) < 300 and _COOKIES.search(line.text):
-            doc.drop_line(line, "cookie_notice")
+            doc.drop_line(line)
 
 
-def site_notice(doc: Document) -> None:
+def site_notice(doc: Page) -> None:
     """A footer line that speaks of the site itself ('innovaTopia の記事は…')."""
     names = {n for s in doc.site_names for n in [_SITE_SEP.split(s)[0].strip()] if len(n) >= 3}
     if not names:
@@ -324,29 +281,29 @@ def site_notice(doc: Document) -> None:
     alive = doc.alive()
     for line in alive[doc.footer_start():]:
         if len(line.text) < 200 and any(n in line.text for n in names):
-            doc.drop_line(line, "site_notice")
+            doc.drop_line(line)
 
 
 _COPYRIGHT = regex.compile(r"^\s*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*\S.{0,80}$|all rights reserved|無断転載(?:を)?禁", regex.I)
 
 
-def copyright_line(doc: Document) -> None:
+def copyright_line(doc: Page) -> None:
     """'© 2024 Example Corp. All rights reserved.' in the footer region."""
     alive = doc.alive()
     for line in alive[doc.footer_start():]:
         if len(line.text) < 120 and _COPYRIGHT.search(line.text.strip()):
-            doc.drop_line(line, "copyright_line")
+            doc.drop_line(line)
 
 
-def follow_subscribe(doc: Document) -> None:
+def follow_subscribe(doc: Page) -> None:
     """"Follow us" / "フォロー・購読をお願いします" lines in the footer region."""
     alive = doc.alive()
     for line in alive[doc.footer_start():]:
         if len(line.text) < 120 and _follow_line(line.text.strip()):
-            doc.drop_line(line, "follow_subscribe")
+            doc.drop_line(line)
 
 
-def social_block(doc: Document) -> None:
+def social_block(doc: Page) -> None:
     """A short block of URL / social-network lines at the foot (or head) of the page."""
     for block in _blocks(doc):
         if not block or len(block) > 10 or any(len(ln.text.strip()) > 80 for ln in block):
@@ -355,10 +312,10 @@ def social_block(doc: Document) -> None:
         social = sum(1 for ln in block if _URL.match(ln.text) or _SOCIAL.search(ln.text))
         if urls >= 1 and social * 10 >= len(block) * 6:
             for ln in block:
-                doc.drop_line(ln, "social_block")
+                doc.drop_line(ln)
 
 
-def _blocks(doc: Document) -> list[list[Line]]:
+def _blocks(doc: Page) -> list[list[Line]]:
     """Runs of lines between separator lines or blank lines, in the head and foot regions."""
     alive = doc.alive()
     if not alive:
@@ -378,36 +335,27 @@ def _blocks(doc: Document) -> list[list[Line]]:
     return blocks
 
 
-def _gap_breaks(doc: Document, a: Line, b: Line) -> bool:
+def _gap_breaks(doc: Page, a: Line, b: Line) -> bool:
     return any(doc.lines[i].kind == "blank" or doc._whole(doc.lines[i]) for i in range(a.index + 1, b.index))
 
 
-def edge_link_line(doc: Document) -> None:
+def edge_link_line(doc: Page) -> None:
     """A bare URL alone on a line in the first or last lines of the page."""
     alive = doc.alive()
     edge = alive[:3] + alive[doc.footer_start():]
     for line in edge:
         if _URL.match(line.text):
-            doc.drop_line(line, "edge_link_line")
+            doc.drop_line(line)
 
 
-RELATED_LABELS = frozenset(textnorm.key(s) for s in (
-    "関連記事", "関連リンク", "関連ニュース", "あわせて読みたい", "合わせて読みたい", "おすすめ記事", "人気記事", "新着記事",
-    "この記事を読んだ人はこんな記事も読んでいます", "related posts", "related articles", "related stories",
-    "you may also like", "recommended for you", "more stories", "read next", "このブログの人気記事", "人気の記事",
-    "この記事を読んだ人におすすめ",
-))
-_LABEL_DECOR = "■□◆◇●○・★☆▼▽▲△▶▷►【】[]<>《》〈〉:：-—| "
-
-
-def related_links_block(doc: Document) -> None:
+def related_links_block(doc: Page) -> None:
     """A "related articles" header, and in the footer the headline links listed right under it."""
     alive = doc.alive()
     foot = doc.footer_start()
     for i, line in enumerate(alive):
-        if line.key.strip(_LABEL_DECOR) not in RELATED_LABELS or len(line.text) >= 60:
+        if line.key.strip(LABEL_DECOR) not in RELATED_LABELS or len(line.text) >= 60:
             continue
-        doc.drop_line(line, "related_links_block")
+        doc.drop_line(line)
         if i < foot:
             continue  # in the body the header goes alone: what follows may be the article's own list
         prev = line
@@ -416,11 +364,11 @@ def related_links_block(doc: Document) -> None:
             if (_gap_breaks(doc, prev, nxt) or len(text) > 80 or textnorm.ends_sentence(text)
                     or nxt.kind in ("heading", "table", "code")):
                 break  # the block ends at a blank line, a sentence or a new section
-            doc.drop_line(nxt, "related_links_block")
+            doc.drop_line(nxt)
             prev = nxt
 
 
-def corpus_boilerplate(doc: Document) -> None:
+def corpus_boilerplate(doc: Page) -> None:
     """Lines the corpus pass learned recur across this site's pages (see corpus.py), at the head or foot of this one.
 
     Position decides, not frequency alone: above the first or below the last
@@ -441,7 +389,7 @@ def corpus_boilerplate(doc: Document) -> None:
             doc.drop_line(line, rule)
 
 
-Rule = Callable[[Document], None]
+Rule = Callable[[Page], None]
 
 RULES: dict[str, Rule] = {
     "separator_line": separator_line,
@@ -450,6 +398,7 @@ RULES: dict[str, Rule] = {
     "wiki_edit_link": wiki_edit_link,
     "chat_turn_heading": chat_turn_heading,
     "title_with_site": title_with_site,
+    "site_name_line": site_name_line,
     "site_notice": site_notice,
     "cookie_notice": cookie_notice,
     "copyright_line": copyright_line,
@@ -461,10 +410,15 @@ RULES: dict[str, Rule] = {
 }
 
 
-def find_boilerplate(lines: list[Line], learned=None, rules: list[str] | None = None) -> Document:
-    """Run the rules (all, or the named ones) over `lines`; returns what they removed."""
-    doc = Document(lines, learned=learned)
+def find_boilerplate(lines: list[Line], learned=None, rules: list[str] | None = None) -> Page:
+    """Run the rules (all, or the named ones) over `lines`; returns what they removed.
+
+    A removal records the name of the rule that made it: its key here (the
+    corpus rule records the corpus pass's own names, `corpus_edge_line`, …).
+    """
+    doc = Page(lines, learned=learned)
     for name, rule in RULES.items():
         if rules is None or name in rules:
+            doc.rule = name
             rule(doc)
     return doc

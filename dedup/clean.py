@@ -8,14 +8,18 @@ the same bytes, whatever ran before.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import segment
 from .boilerplate import Removal, find_boilerplate
+from .items import Item
 from .provenance import Action, ActionRecord, DocumentProvenance, Reason, line_span, line_starts_of
 from .render import actions_of, render
 from .repair import RepairOptions, merge_repeats
 from .stitch import stitch_stream, vocabulary_of
-from .stream import Item
+
+if TYPE_CHECKING:
+    from .reader import Document
 
 
 @dataclass
@@ -62,6 +66,13 @@ def clean_text(text: str, options: CleanOptions | None = None, path: str = "<tex
     actions.sort(key=lambda a: (a.source[0], a.source[1]))
     prov = DocumentProvenance(path=path, output=output, chars_in=len(text), chars_out=len(out), actions=actions)
     return CleanResult(out, prov)
+
+
+def clean_one(doc: Document, options: CleanOptions, learned=None) -> CleanResult:
+    """`clean_text` of one document of a folder run, its path, output name and JSONL row recorded."""
+    result = clean_text(doc.text, options, path=doc.path, learned=learned, output=doc.output_name)
+    result.provenance.record = doc.record
+    return result
 
 
 def _without_markers(lines: list[segment.Line], markers: list[tuple[int, int]]) -> list[segment.Line]:

@@ -17,10 +17,11 @@ import click
 from . import __version__
 from .clean import CleanOptions
 from .corpus import CorpusOptions
+from .discover import FORMATS
 from .errors import DedupError
 from .neardup import NearDupOptions
 from .output import PROVENANCE_NAME
-from .pipeline import RunOptions
+from .rundata import ENGINES, RunOptions
 from .segment import DEFAULT_MARKERS
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def shared_options(func):
         click.argument("paths", nargs=-1, required=True),
         click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
                      help="Worker processes; output is identical whatever the number."),
-        click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+        click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
                      help="Run on this machine, or on a Dask cluster (same output; needs dedup[dask])."),
         click.option("--scheduler", metavar="ADDRESS",
                      help="Dask scheduler address (tcp://HOST:8786) for --engine dask; default: a local cluster."),
@@ -48,7 +49,7 @@ def shared_options(func):
         click.option("--min-docs", type=click.IntRange(2), default=3, show_default=True,
                      help="Corpus pass: a line is chrome only if it recurs in at least this many documents."),
         click.option("--text-field", default="text", show_default=True, help="JSONL field that holds the text."),
-        click.option("--stdin-format", type=click.Choice(["text", "jsonl", "html"]), default="text",
+        click.option("--stdin-format", type=click.Choice(FORMATS), default="text",
                      show_default=True, help="Format of `-` (standard input)."),
         click.option("--no-near-duplicates", is_flag=True, help="Do not look for near-duplicate documents."),
         click.option("--threshold", type=click.FloatRange(0.05, 1.0), default=0.5, show_default=True,
@@ -65,8 +66,8 @@ def shared_options(func):
     return func
 
 
-def build_options(kw: dict) -> RunOptions:
-    """RunOptions from the shared command-line options."""
+def build_options(kw: dict, keep_duplicates: bool = False, exclude: tuple[Path, ...] = ()) -> RunOptions:
+    """RunOptions from the shared command-line options (and `clean`'s own), built once."""
     markers = tuple(kw["markers"]) + (() if kw["no_default_markers"] else DEFAULT_MARKERS)
     return RunOptions(
         clean=CleanOptions(markers=markers, boilerplate=not kw["no_boilerplate"], repair=not kw["no_repair"]),
@@ -75,6 +76,7 @@ def build_options(kw: dict) -> RunOptions:
         near_duplicates=not kw["no_near_duplicates"],
         neardup=NearDupOptions(threshold=kw["threshold"], num_perm=kw["num_perm"], keep=kw["keep_rule"]),
         index=kw["index_spec"], engine=kw["engine"], scheduler=kw["scheduler"],
+        keep_duplicates=keep_duplicates, exclude=list(exclude),
     )
 
 
@@ -112,11 +114,9 @@ def clean(paths, outdir, provenance_path, keep_duplicates, save_boilerplate, no_
     single = len(paths) == 1 and (paths[0] == "-" or Path(paths[0]).is_file())
     if outdir is None and not single:
         raise click.UsageError("-o OUTDIR is required when cleaning a folder or several files")
-    options = build_options(kw)
-    options.keep_duplicates = keep_duplicates
     if outdir is not None:
         _make_output_folder(outdir)
-        options.exclude = [outdir]
+    options = build_options(kw, keep_duplicates, (outdir,) if outdir is not None else ())
     _clean_streamed(paths, options, outdir, provenance_path, save_boilerplate, not no_report, quiet)
 
 

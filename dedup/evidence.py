@@ -30,8 +30,8 @@ from collections import Counter
 import regex
 
 from . import textnorm
+from .items import Item
 from .stitch import FUNCTION_WORDS
-from .stream import Item
 
 MIN_CJK_CUT = 8  # key characters a cut piece in a script without spaces needs ("津軽海峡" is a heading)...
 MIN_CJK_LINE_CUT = 16  # ...as a line of its own without a clause break ("、"): a verse line a longer one opens with

@@ -1,7 +1,8 @@
 """Main-content extraction from HTML pages: the article text as Markdown-ish lines, without page furniture.
 
 Owns `extract` (text plus how much of the page's visible text was left out, per mode) and
-`extract_main_text` (its text), page decoding (`decode_html`) and the choice of blocks.
+`extract_main_text` (its text) and the choice of blocks; `decode_html` (page bytes to text) is
+re-exported from `dedup.htmldecode`.
 
 Why a combination and not one library: trafilatura is the best open extractor on the Zyte
 article benchmark, but it drops inline text it mistakes for boilerplate (e.g. a ``<span
@@ -16,7 +17,6 @@ returns (almost) nothing, as on short pages. benchmarks/README.md has the measur
 from __future__ import annotations
 
 import bisect
-import codecs
 import re
 import warnings
 from collections import Counter
@@ -25,8 +25,8 @@ from typing import NamedTuple
 
 from dedup.errors import InputError
 from dedup.htmlblocks import HEADINGS, WORD_RE, Block, blocks, inside, main_blocks, parse, render, repair, xml_blocks
+from dedup.htmldecode import decode_html
 
-META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
 HTML_HINT_RE = re.compile(r"<\s*(!doctype|html|head|body|p|div|br|span|a|h[1-6]|li|table|article|meta|title)\b", re.I)
 # Short lines that are boilerplate on any news or blog site: calls to action and credits.
 BOILERPLATE_RE = re.compile(
@@ -56,44 +56,6 @@ class Item(NamedTuple):
     density: float = 0.0
     furniture: bool = False
     element: object = None  # the bs4 Tag of its DOM block, None when unmatched
-
-
-def decode_html(data: bytes) -> str:
-    """Decode page bytes: BOM first, then a `<meta charset>` / http-equiv / `<?xml encoding>`, then detection.
-
-    Japanese pages often come as Shift_JIS or EUC-JP; a declared charset is trusted only if the
-    bytes decode with it, otherwise charset-normalizer guesses, and UTF-8 with replacement is last.
-    """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                      (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom):].decode(name, errors="replace")
-    match = META_CHARSET_RE.search(data[:16384])
-    if match:
-        name = _codec((match.group(1) or match.group(2)).decode("ascii", "ignore"))
-        if name:
-            try:
-                return data.decode(name)
-            except UnicodeDecodeError:
-                pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-    best = from_bytes(data).best()
-    return str(best) if best is not None else data.decode("utf-8", errors="replace")
-
-
-def _codec(label: str) -> str | None:
-    """Python codec name for a charset label; Shift_JIS labels map to cp932, its common superset."""
-    label = label.strip().lower()
-    if label in ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j"):
-        return "cp932"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
 
 
 MODES = ("balanced", "precision", "recall")

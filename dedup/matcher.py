@@ -22,7 +22,7 @@ import regex
 from rapidfuzz import fuzz
 
 from . import bands, minhash
-from .stream import Item
+from .items import Item
 
 
 @dataclass

@@ -110,7 +110,7 @@ def candidate_threshold(opts: NearDupOptions) -> float:
     return max(0.05, 0.8 * t / (1.8 - 0.8 * t))
 
 
-def _validate(opts: NearDupOptions) -> None:
+def validate(opts: NearDupOptions) -> None:
     """Refuse options the search cannot honour, with the fix in the hint."""
     if opts.keep not in KEEP_RULES:
         raise ConfigError(f"unknown keep rule {opts.keep!r}", hint="use keep='longest' or keep='first'")
@@ -181,13 +181,13 @@ _SKETCH_BATCH = 64  # documents hashed together: enough to amortise numpy calls,
 
 def _prepare(docs: list[tuple[str, str]], opts: NearDupOptions, order: dict) -> list[_Doc]:
     """Shingle, hash and sign the run's documents; drop those without shingles."""
-    _validate(opts)
-    _check_unique([doc_id for doc_id, _ in docs])  # before the work; `cluster_sketches` checks what it gets
+    validate(opts)
+    check_unique([doc_id for doc_id, _ in docs])  # before the work; `cluster_sketches` checks what it gets
     items = [(pos, doc_id, text, order.get(doc_id)) for pos, (doc_id, text) in enumerate(docs)]
     return [d for d in sketch_documents(items, opts) if d is not None]
 
 
-def _check_unique(doc_ids: list[str]) -> None:
+def check_unique(doc_ids: list[str]) -> None:
     seen: set[str] = set()
     for doc_id in doc_ids:
         if doc_id in seen:
@@ -330,8 +330,8 @@ def find_clusters(docs: list[tuple[str, str]], options: NearDupOptions | None = 
 def cluster_sketches(new: list[_Doc], options: NearDupOptions | None = None, index: Index | None = None) -> list[Cluster]:
     """`find_clusters` on documents already sketched by `sketch_documents` (in run order)."""
     opts = options or NearDupOptions()
-    _validate(opts)
-    _check_unique([d.doc_id for d in new])
+    validate(opts)
+    check_unique([d.doc_id for d in new])
     if index is not None:
         index.bind(index_params(opts))
     pairs, stored = _candidates(new, opts, index)

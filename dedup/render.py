@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .items import Dropped, Item
 from .provenance import Action, ActionRecord, Reason, line_span
 from .segment import Unit
-from .stream import Dropped, Item
 
 
 @dataclass

@@ -18,18 +18,17 @@ order with a *cursor*, the way a reader follows a text that keeps restarting:
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import regex
 
 from . import textnorm
 from .evidence import Evidence
-from .matcher import Match, Matcher, MatchOptions, longest_prefix
+from .items import Dropped, Item, Part
+from .matcher import Match, Matcher, MatchOptions
 from .provenance import Action, Reason
-from .segment import split_sentences
+from .runon import one_unit, run_on_pieces, split_run_ons
 from .stitch import StitchOptions
-from .stream import Dropped, Item, Part
 
 
 @dataclass
@@ -226,7 +225,7 @@ class Merge:
         / "Feather Duvet Lung disease is a rare illness…"), not a run-on.
         """
         after = self.stream[i + 1].key if i + 1 < len(self.stream) else None
-        pieces = _run_on_pieces(item, size, lambda key: bool(self.matcher.exact.get(key)), after)
+        pieces = run_on_pieces(item, size, lambda key: bool(self.matcher.exact.get(key)), after)
         if pieces is None:
             return False
         self.stream[i:i + 1] = pieces
@@ -389,47 +388,6 @@ class Merge:
         return False
 
 
-def split_run_ons(stream: list[Item]) -> list[Item]:
-    """`Merge.split_run_on` for every piece that starts with an earlier piece of the stream, before the merge.
-
-    Done up front, not when the merge reaches the piece: the run of repeats
-    that a restart copy begins with is measured on the pieces that follow
-    (`Merge.run_after`), and a heading still run into its paragraph breaks
-    that run.
-    """
-    out: list[Item] = []
-    by_opening: dict[str, list[str]] = {}
-    seen: set[str] = set()
-    for n, item in enumerate(stream):
-        size = longest_prefix(item.key, by_opening.get(item.key[:8], ())) if _one_unit(item) else 0
-        after = stream[n + 1].key if n + 1 < len(stream) else None
-        pieces = _run_on_pieces(item, size, seen.__contains__, after) or [item]
-        for piece in pieces:
-            seen.add(piece.key)
-            if len(piece.key) >= 8:
-                by_opening.setdefault(piece.key[:8], []).append(piece.key)
-        out.extend(pieces)
-    return out
-
-
-def _run_on_pieces(item: Item, size: int, known: Callable[[str], bool], after: str | None) -> list[Item] | None:
-    """The heading (key length `size`) and the sentences after it, when `item` runs one into the other.
-
-    Only inside a repeat: the first sentence after the heading, or the piece
-    after `item` (key `after`), is `known` (a copy of it came earlier).
-    "Budget talks resume" / "Budget talks resume Monday. Officials said so."
-    is a heading and a sentence that opens with it, capital M or not.
-    """
-    if not size:
-        return None
-    cut = item.key_map[size - 1] + 1
-    rest = len(item.text) - len(item.text[cut:].lstrip())
-    if cut >= len(item.text) or not item.text[cut].isspace() or rest >= len(item.text) or item.text[rest].islower():
-        return None
-    pieces = _halves(item, cut, rest)
-    return pieces if len(pieces) > 1 and (known(pieces[1].key) or (after is not None and known(after))) else None
-
-
 _PARTICLES = "のをがはにでとへやも"  # Japanese particles: a line opening with one continues a sentence
 
 
@@ -444,33 +402,7 @@ _CLAUSE_BREAK = regex.compile(r"[、，]|,\s")  # not the comma of "4,200円"
 
 def placed_prefix(item: Item, matcher: Matcher) -> int:
     """Key length of the longest placed piece that a one-unit `item` starts with (8 characters or more), or 0."""
-    return matcher.longest_placed_prefix(item.key) if _one_unit(item) else 0
-
-
-def _one_unit(item: Item) -> bool:
-    """One untouched unit: only such a piece is split or completed at a prefix."""
-    return len(item.parts) == 1 and item.first_unit is item.last_unit
-
-
-def _halves(item: Item, cut: int, rest: int) -> list[Item]:
-    """`item` as text[:cut] and the sentences of text[rest:] (white space between goes to the separators).
-
-    The rest is cut into sentences again: a heading line run into its whole
-    paragraph ("### 見出し 次に、…。アメリカの…。") is one unit, and each of
-    its sentences must meet its own earlier copy.
-    """
-    part, unit = item.parts[0], item.first_unit
-    head = Item(item.text[:cut], [Part(part.start, part.start + cut, part.action, part.reason, part.rule)],
-                unit, unit, item.sep, item.line_start, item.pred_id)
-    head.restart = item.restart
-    pieces, before = [head], cut
-    for s, e in split_sentences(item.text[rest:]):
-        start, end = rest + s, rest + e
-        pieces.append(Item(item.text[start:end], [Part(part.start + start, part.start + end, part.action, part.reason,
-                                                         part.rule)], unit, unit, item.text[before:start], False,
-                           unit.id))
-        before = end
-    return pieces
+    return matcher.longest_placed_prefix(item.key) if one_unit(item) else 0
 
 
 def evidence(item: Item, match: Match) -> float:

@@ -23,9 +23,9 @@ from rich.table import Table
 
 from . import __version__
 from .errors import DedupError
-from .pipeline import Outcome, RunResult
 from .provenance import Action, Reason
 from .report_sections import repeated_sections, self_similarity
+from .rundata import Outcome, RunResult
 
 SCHEMA = "dedup-report/1"
 JSON_NAME = "dedup-report.json"

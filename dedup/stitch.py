@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import regex
 
 from . import textnorm
+from .items import Dropped, Item, Part
 from .provenance import Reason
-from .stream import Dropped, Item, Part
 
 FUNCTION_WORDS = frozenset((
     "a an the and or but nor so yet of to in on at by for with from as into onto over under about after before "

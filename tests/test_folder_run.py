@@ -1,8 +1,9 @@
 """The streamed folder run writes exactly what the in-memory run writes.
 
-`dedup clean DIR -o OUT` streams documents through a spool (`dedup.folder_run`)
-so memory does not hold the corpus; the in-memory `pipeline.run` stays for
-`dedup report`, stdout and the Dask engine.  Both must give the same bytes:
+`dedup clean DIR -o OUT` streams documents through a spool (`dedup.runner`,
+written by `output.write_streamed`) so memory does not hold the corpus; the
+library's in-memory `pipeline.run` collects the same stream and is written by
+`output.write_outputs`.  Both must give the same bytes:
 cleaned files, provenance and both reports, with near-duplicate copies left
 out or kept, JSONL inputs, bad inputs, a taken output name, and any `jobs`.
 """

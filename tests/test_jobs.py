@@ -1,6 +1,6 @@
 """`--jobs N` gives the same bytes as `--jobs 1`: cleaned files and provenance.
 
-Why: the worker processes of `pipeline.clean_documents` return results in
+Why: the worker processes of `dedup.workers` return results in
 input order and keep no state, so the number of workers must never show in
 the output.  The inputs are samples/ plus a few generated damaged documents
 (repeated chunks after ``---END---``, a paragraph cut and restarted) and a

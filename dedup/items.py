@@ -1,4 +1,4 @@
-"""The unit stream that repair works on: items, their source parts, and drops.
+"""The item model repair works on: items, their source parts, and drops.
 
 An `Item` is one piece of output-to-be: usually one sentence unit, sometimes
 several joined at a seam.  It remembers every source span it is made of
