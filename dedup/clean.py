@@ -72,6 +72,8 @@ def clean_one(doc: Document, options: CleanOptions, learned=None) -> CleanResult
     """`clean_text` of one document of a folder run, its path, output name and JSONL row recorded."""
     result = clean_text(doc.text, options, path=doc.path, learned=learned, output=doc.output_name)
     result.provenance.record = doc.record
+    if doc.extraction is not None:
+        result.provenance.extraction_left_out, result.provenance.page_chars = doc.extraction
     return result
 
 

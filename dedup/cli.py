@@ -21,7 +21,7 @@ from .discover import FORMATS
 from .errors import DedupError
 from .neardup import NearDupOptions
 from .output import PROVENANCE_NAME
-from .rundata import ENGINES, RunOptions
+from .rundata import ENGINES, EXTRACT_MODES, RunOptions
 from .segment import DEFAULT_MARKERS
 
 if TYPE_CHECKING:
@@ -49,6 +49,9 @@ def shared_options(func):
         click.option("--min-docs", type=click.IntRange(2), default=3, show_default=True,
                      help="Corpus pass: a line is chrome only if it recurs in at least this many documents."),
         click.option("--text-field", default="text", show_default=True, help="JSONL field that holds the text."),
+        click.option("--extract", type=click.Choice(EXTRACT_MODES), default="balanced", show_default=True,
+                     help="HTML main-content extraction: balanced (trafilatura's recall, a block dropped only for "
+                          "a named reason), precision (strict), recall (keep more)."),
         click.option("--stdin-format", type=click.Choice(FORMATS), default="text",
                      show_default=True, help="Format of `-` (standard input)."),
         click.option("--no-near-duplicates", is_flag=True, help="Do not look for near-duplicate documents."),
@@ -71,7 +74,7 @@ def build_options(kw: dict, keep_duplicates: bool = False, exclude: tuple[Path, 
     markers = tuple(kw["markers"]) + (() if kw["no_default_markers"] else DEFAULT_MARKERS)
     return RunOptions(
         clean=CleanOptions(markers=markers, boilerplate=not kw["no_boilerplate"], repair=not kw["no_repair"]),
-        jobs=kw["jobs"], text_field=kw["text_field"], stdin_format=kw["stdin_format"],
+        jobs=kw["jobs"], text_field=kw["text_field"], stdin_format=kw["stdin_format"], extract=kw["extract"],
         corpus=CorpusOptions(min_docs=kw["min_docs"]), boilerplate_from=kw["boilerplate_from"],
         near_duplicates=not kw["no_near_duplicates"],
         neardup=NearDupOptions(threshold=kw["threshold"], num_perm=kw["num_perm"], keep=kw["keep_rule"]),

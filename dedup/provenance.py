@@ -99,6 +99,8 @@ class DocumentProvenance:
     record: int | None = None  # JSONL row number (1-based) when the document is one row
     duplicate_of: str | None = None  # the kept copy, when the document is a near-duplicate
     similarity: float | None = None  # verified similarity to that copy
+    extraction_left_out: int | None = None  # HTML: visible characters of the page the extractor left out
+    page_chars: int | None = None  # HTML: visible (non-space) characters of the page
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -110,6 +112,8 @@ class DocumentProvenance:
         }
         if self.record is not None:
             data["record"] = self.record
+        if self.page_chars is not None:
+            data["page_chars"], data["extraction_left_out"] = self.page_chars, self.extraction_left_out
         if self.duplicate_of is not None:
             data["duplicate_of"] = self.duplicate_of
             data["similarity"] = None if self.similarity is None else round(self.similarity, 4)
@@ -130,6 +134,8 @@ class DocumentProvenance:
             record=data.get("record"),
             duplicate_of=data.get("duplicate_of"),
             similarity=data.get("similarity"),
+            extraction_left_out=data.get("extraction_left_out"),
+            page_chars=data.get("page_chars"),
         )
 
 

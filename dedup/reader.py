@@ -40,6 +40,7 @@ class Document:
     record: int | None = None          # JSONL row (1-based)
     fields: dict[str, Any] | None = field(default=None, repr=False)  # the JSONL row itself
     encoding: str = "utf-8"
+    extraction: tuple[int, int] | None = None  # HTML: (visible characters the extractor left out, the page's)
 
 
 DEFAULT_MAX_INPUT_MB = 8
@@ -266,8 +267,12 @@ def chunk_records(first: int, rows: list[bytes], spec: InputFile, text_field: st
 
 
 def documents_of(spec: InputFile, text_field: str, stdin_bytes: bytes | None,
-                 errors: list[DedupError]) -> list[Document]:
-    """The documents of one input file; a bad JSONL row joins `errors`, a bad file raises `InputError`."""
+                 errors: list[DedupError], extract: str = "balanced") -> list[Document]:
+    """The documents of one input file; a bad JSONL row joins `errors`, a bad file raises `InputError`.
+
+    An HTML page is reduced to its main text (`htmlextract.extract` in mode `extract`); what the
+    extractor left out of the page's visible text is kept on the document (`Document.extraction`).
+    """
     if spec.fmt == "jsonl":
         docs: list[Document] = []
         for first, rows in jsonl_chunks(spec, stdin_bytes):
@@ -276,13 +281,16 @@ def documents_of(spec: InputFile, text_field: str, stdin_bytes: bytes | None,
     data = read_bytes(spec, stdin_bytes)
     check_not_empty(data, spec.path)
     if spec.fmt == "html":
-        from .htmlextract import decode_html, extract_main_text
+        from .htmlextract import decode_html
+        from .htmlextract import extract as extract_page
 
-        text = extract_main_text(decode_html(data), with_title=True).rstrip("\n") + "\n"
+        found = extract_page(decode_html(data), mode=extract, with_title=True)
+        text = found.text.rstrip("\n") + "\n"
         if not text.strip():
             raise InputError("no text found in the HTML page", spec.path, "check that the page has a body")
         check_size(len(text.encode("utf-8")), spec.path, "extracted text")
-        return [Document(spec.path, spec.path, spec.output_name, "html", text)]
+        return [Document(spec.path, spec.path, spec.output_name, "html", text,
+                         extraction=(found.chars_left_out, found.page_chars))]
     text, encoding = decode(data, spec.path)
     check_not_empty(text, spec.path)
     return [Document(spec.path, spec.path, spec.output_name, spec.fmt, text, encoding=encoding)]

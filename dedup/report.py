@@ -54,7 +54,9 @@ def document_metrics(outcome: Outcome) -> dict[str, Any]:
         "chars_in": prov.chars_in,
         "chars_out": prov.chars_out,
         "removed_chars": removed,
-        "removed_share": round(removed / prov.chars_in, 4) if prov.chars_in else 0.0,
+        "removed_share": _removed_share(outcome, removed),
+        "page_chars": prov.page_chars,
+        "extraction_left_out": prov.extraction_left_out,
         "duplicate_chars": _chars(outcome, *DUPLICATE_REASONS),
         "boilerplate_chars": _chars(outcome, Reason.BOILERPLATE),
         "marker_chars": _chars(outcome, Reason.MARKER),
@@ -65,6 +67,15 @@ def document_metrics(outcome: Outcome) -> dict[str, Any]:
         "similarity": None if outcome.similarity is None else round(outcome.similarity, 4),
         "reasons": _reason_counts(outcome),
     }
+
+
+def _removed_share(outcome: Outcome, removed: int) -> float:
+    """Share of the input removed; for an HTML page, of the page's visible text (extraction loss included)."""
+    prov = outcome.result.provenance
+    if prov.page_chars:
+        kept = sum(1 for c in outcome.result.text if not c.isspace())
+        return round(max(0.0, 1 - kept / prov.page_chars), 4)
+    return round(removed / prov.chars_in, 4) if prov.chars_in else 0.0
 
 
 def _reason_counts(outcome: Outcome) -> dict[str, int]:
@@ -133,6 +144,7 @@ def totals(rows: list[dict[str, Any]], clusters: list[dict[str, Any]], errors: l
     summed = {k: sum(r[k] for r in rows) for k in
               ("chars_in", "chars_out", "removed_chars", "duplicate_chars", "boilerplate_chars",
                "marker_chars", "markers", "seams", "repeats_kept")}
+    summed["extraction_left_out"] = sum(r.get("extraction_left_out") or 0 for r in rows)
     summed["documents"] = len(rows)
     summed["near_duplicate_copies"] = sum(1 for r in rows if r["near_duplicate_of"])
     summed["clusters"] = len(clusters)

@@ -19,6 +19,7 @@ from .reader import Document
 
 Engine = Literal["local", "dask"]  # where the workers run (dedup.workers)
 ENGINES: tuple[str, ...] = get_args(Engine)
+EXTRACT_MODES = ("balanced", "precision", "recall")  # htmlextract.MODES, without importing the extractor
 
 
 @dataclass
@@ -28,6 +29,7 @@ class RunOptions:
     clean: CleanOptions = field(default_factory=CleanOptions)
     jobs: int = 1
     text_field: str = "text"
+    extract: str = "balanced"  # HTML main-content extraction mode (htmlextract.MODES)
     stdin_format: Format = "text"
     corpus: CorpusOptions = field(default_factory=CorpusOptions)
     learn_boilerplate: bool = True
@@ -41,7 +43,8 @@ class RunOptions:
     scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster
 
     def __post_init__(self) -> None:
-        for name, value, allowed in (("engine", self.engine, ENGINES), ("stdin_format", self.stdin_format, FORMATS)):
+        for name, value, allowed in (("engine", self.engine, ENGINES), ("stdin_format", self.stdin_format, FORMATS),
+                                     ("extract", self.extract, EXTRACT_MODES)):
             if value not in allowed:
                 raise ConfigError(f"{name} {value!r} is not one of {', '.join(allowed)}", hint=f"pass one of {allowed}")
         if self.jobs < 1:

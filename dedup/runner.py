@@ -154,7 +154,7 @@ def _read_all(paths: list[str], options: RunOptions, stdin: bytes | BinaryIO | N
     observer = Observer() if options.clean.boilerplate and options.learn_boilerplate else None
     gather = _Gather(spool, observer)
     items = list(discover(paths, options.stdin_format, options.exclude))
-    workers.run_batches(_read_jobs(items, stdin, workers.batch), read_batch, (options.text_field, observer is not None),
+    workers.run_batches(_read_jobs(items, stdin, workers.batch), read_batch, (options.text_field, observer is not None, options.extract),
                         gather)
     learned = learn_from(observer, options.corpus) if observer is not None else None
     return gather.metas, gather.errors, with_saved_boilerplate(learned, options)
@@ -211,7 +211,7 @@ def _read_jobs(items: list, stdin: bytes | BinaryIO | None, size: int) -> Iterat
         yield batch, source.bytes_for(batch)
 
 
-def read_batch(job: tuple[list, bytes | None], text_field: str, observe: bool
+def read_batch(job: tuple[list, bytes | None], text_field: str, observe: bool, extract: str = "balanced"
                ) -> list[tuple[list[reader.Document], list[DedupError], list]]:
     """Per item of the batch: its documents, its errors, and each document's line observations (on a worker)."""
     batch, stdin_bytes = job
@@ -225,7 +225,7 @@ def read_batch(job: tuple[list, bytes | None], text_field: str, observe: bool
             docs = reader.jsonl_documents(spec.spec, spec.first, spec.rows, text_field, errors)
         else:
             try:
-                docs = reader.documents_of(spec, text_field, stdin_bytes, errors)
+                docs = reader.documents_of(spec, text_field, stdin_bytes, errors, extract)
             except DedupError as exc:
                 if exc.path is None:
                     exc.path = spec.path

@@ -215,3 +215,28 @@ def test_index_remembers_an_earlier_run(root, tmp_path):
     rows = [json.loads(x) for x in (tmp_path / "o2" / "dedup-provenance.jsonl").read_text().splitlines()]
     copy = [r for r in rows if r["path"].endswith("ferry_syndicated.txt")][0]
     assert copy["duplicate_of"].endswith("ferry.txt") and copy["output"] is None
+
+
+def test_html_extraction_loss_is_provenance_and_report(tmp_path):
+    """What the extractor left out of the page counts: provenance and report say how much, and 'removed' includes it."""
+    page = tmp_path / "page.html"
+    nav = "".join(f"<li><a href='/s{i}'>Section number {i} of the site</a></li>" for i in range(30))
+    page.write_text("<html><head><title>Ferry news</title></head><body><nav><ul>" + nav + "</ul></nav>"
+                    "<h1>Electric ferry enters service</h1><article>"
+                    "<p>The new electric ferry made its first crossing on Monday morning with ninety passengers.</p>"
+                    "<p>Islanders had campaigned for a cleaner ferry for years, the operator said.</p>"
+                    "</article><footer>© 2024 Ferry News</footer></body></html>", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner().invoke(main, ["clean", str(page), "-o", str(out), "-q", "--extract", "precision"])
+    assert result.exit_code == 0, result.stderr
+    prov = json.loads((out / "dedup-provenance.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert prov["page_chars"] > prov["chars_in"] and prov["extraction_left_out"] > 0
+    (doc,) = json.loads((out / "dedup-report.json").read_text(encoding="utf-8"))["documents"]
+    assert doc["extraction_left_out"] == prov["extraction_left_out"] and doc["removed_share"] > 0.3
+
+
+def test_unknown_extraction_mode_is_a_usage_error(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Text of the page.</p></body></html>", encoding="utf-8")
+    result = runner().invoke(main, ["clean", str(page), "--extract", "greedy"])
+    assert result.exit_code == 2 and "greedy" in result.stderr
