@@ -57,9 +57,11 @@ class Evidence:
             if before is None:
                 continue
             seam = before.first_unit.chunk != before.last_unit.chunk  # a cut joined across a marker
-            opens_next = before.line_start and item.key.startswith(before.key)  # a caption above its paragraph
-            cut = seam or (id(before) in ends_line and not opens_next
-                           and self.cut(before, stream[n - 2] if n > 1 else None))
+            ahead = stream[n - 2] if n > 1 else None
+            # a caption or heading above the paragraph that opens with it, not after finished prose
+            opens_next = before.line_start and item.key.startswith(before.key) and not (
+                ahead is not None and textnorm.ends_sentence(ahead.text) and len(before.key) >= MIN_CJK_LINE_CUT)
+            cut = seam or (id(before) in ends_line and not opens_next and self.cut(before, ahead))
             if cut or marked(item):
                 self.traced.update(id(it) for it in stream[n:n + REACH])
                 self.damaged = self.damaged or cut or not ellipsis_only(item)
@@ -81,7 +83,9 @@ class Evidence:
         it (the piece after a finished sentence, or inside a line).
         """
         text = piece.text.rstrip()
-        if (piece.kind not in ("prose", "list") or not piece.key or not text[-1:].isalnum() or textnorm.ends_in_url(text)
+        if textnorm.ends_in_url(text):  # a URL cut short: the whole of it stands later ("http://www.hyattregencytok")
+            return piece.kind in ("prose", "list") and text[-1:].isalnum() and self.completed_elsewhere(piece.key)
+        if (piece.kind not in ("prose", "list") or not piece.key or not text[-1:].isalnum()
                 or textnorm.in_capitals(text) or textnorm.title_like(text) or not self.completed_elsewhere(piece.key)):
             return False
         in_prose = not piece.line_start or (before is not None and textnorm.ends_sentence(before.text))

@@ -219,7 +219,7 @@ def in_capitals(raw: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-_URL_TAIL = regex.compile(r"(?:https?://|www\.|[\w-]+\.[a-z]{2,}/|[?&]\w+=)\S*$|[\w.-]*\w[=/]\S*$", regex.I)
+_URL_TAIL = regex.compile(r"(?:https?://|www\.|[\w-]+\.[a-z]{2,}/|[?&]\w+=)[\x21-\x7e]*$|[A-Za-z0-9._-]*[A-Za-z0-9][=/][\x21-\x7e]*$", regex.I)
 
 
 def ends_in_url(raw: str) -> bool:
