@@ -56,12 +56,13 @@ class Evidence:
             before = stream[n - 1] if n else None
             if before is None:
                 continue
-            seam = before.first_unit.chunk != before.last_unit.chunk  # a cut joined across a marker
+            seam = before.first_unit.chunk != before.last_unit.chunk  # a cut joined to its continuation across a marker
             ahead = stream[n - 2] if n > 1 else None
             # a caption or heading above the paragraph that opens with it, not after finished prose
             opens_next = before.line_start and item.key.startswith(before.key) and not (
                 ahead is not None and textnorm.ends_sentence(ahead.text) and len(before.key) >= MIN_CJK_LINE_CUT)
-            cut = seam or (id(before) in ends_line and not opens_next and self.cut(before, ahead))
+            cut = id(before) in ends_line and not opens_next and self.cut(before, ahead)
+            self.damaged = self.damaged or seam  # joined across a marker: the text goes on there, no restart
             if cut or marked(item):
                 self.traced.update(id(it) for it in stream[n:n + REACH])
                 self.damaged = self.damaged or cut or not ellipsis_only(item)
