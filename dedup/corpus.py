@@ -40,7 +40,7 @@ class CorpusOptions:
     edge_share: float = 0.6      # share of occurrences in head/foot that makes a line chrome
     head_share: float = 0.2      # a line mostly at the head must also be on this share of pages
     variant_threshold: float = 0.8  # indel similarity ratio at which two recurring lines are one line
-    num_perm: int = 64
+    num_perm: int = 64  # short lines, folded only after an indel ratio check; fixed so saved files stay valid
 
 
 def line_key(text: str) -> str:

@@ -27,7 +27,7 @@ from .items import Item
 
 @dataclass
 class MatchOptions:
-    num_perm: int = 64
+    num_perm: int = 64  # a sentence has few shingles and every candidate is verified exactly: more would only slow signing
     lsh_bands: int = 16            # 16 bands x 4 rows: candidates from about Jaccard 0.5 up;
     lsh_rows: int = 4              # fixed, so no per-document parameter search
     min_fuzzy_chars: int = 12      # shorter keys match exactly or not at all

@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -51,7 +52,8 @@ from dedup.errors import ConfigError
 from dedup.index import FORMAT, Index, StoredDoc
 from dedup.minhash import similarity
 
-KEEP_RULES = ("longest", "first")
+Keep = Literal["longest", "first"]  # which copy of a cluster is kept (module docstring)
+KEEP_RULES: tuple[str, ...] = get_args(Keep)
 
 
 @dataclass
@@ -68,10 +70,10 @@ class NearDupOptions:
     """Parameters of the near-duplicate search (all but `keep` are fixed by an index)."""
 
     threshold: float = 0.5  # see module docstring for why not higher
-    num_perm: int = 128
+    num_perm: int = 128  # the estimate decides candidates for a user's threshold: 128 halves its variance vs 64
     char_ngram: int = 5
     word_ngram: int = 3
-    keep: str = "longest"
+    keep: Keep = "longest"
     seed: int = 1
     min_size_ratio: float = 0.6
     lsh_threshold: float | None = None  # None: derived by `candidate_threshold`
