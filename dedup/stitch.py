@@ -78,7 +78,7 @@ def stitch_stream(items: list[Item], vocabulary: Counter, options: StitchOptions
             continue
         # After a marker, a later piece of the next chunk that starts with all of the cut one says the
         # sentence was restarted in full; it outranks an overlap as short as "the" / "The average…".
-        target = _restart_ahead(item, items, i) if at_marker else None
+        target = _restart_ahead(item, items, i, out) if at_marker else None
         joined = _join_overlap(item, nxt, at_marker, options, dropped) if target is None else None
         if joined is not None:
             items[i + 1] = joined
@@ -196,32 +196,42 @@ def _prefix_target(item: Item, items: list[Item], i: int, placed: list[Item], at
         return _restarted_one_back(item, items, i, placed)
     if not at_marker and textnorm.in_capitals(item.text):
         return None  # "VOLKSWAGEN ID. SPACE VIZZION CONCEPT": a heading in capitals, not a sentence cut short
-    horizon = len(items) if at_marker else min(len(items), i + 40)
-    chunk = items[i + 1].first_unit.chunk if i + 1 < len(items) else None
-    for j in range(i + 1, horizon):
+    if at_marker:
+        return _restart_ahead(item, items, i, placed, first=True) or _placed_longer(item, placed)
+    for j in range(i + 1, min(len(items), i + 40)):
         other = items[j]
-        if at_marker and other.first_unit.chunk != chunk:
-            break
-        need = 1 if at_marker else (options.min_mid_line_fragment if j - i <= 3 else options.min_prefix_fragment)
+        need = options.min_mid_line_fragment if j - i <= 3 else options.min_prefix_fragment
         if len(item.key) >= need and len(other.key) > len(item.key) and other.key.startswith(item.key):
             return other
-    if not at_marker:
-        return None  # without a marker, an earlier longer copy is the repeat merge's business
+    return None  # without a marker, an earlier longer copy is the repeat merge's business
+
+
+def _placed_longer(item: Item, placed: list[Item]) -> Item | None:
+    """The latest placed piece that starts with all of `item` (its full sentence came before the cut)."""
     for other in reversed(placed):
         if len(other.key) > len(item.key) and other.key.startswith(item.key):
             return other
     return None
 
 
-def _restart_ahead(item: Item, items: list[Item], i: int) -> Item | None:
+def _restart_ahead(item: Item, items: list[Item], i: int, placed: list[Item], first: bool = False) -> Item | None:
     """A piece of the next chunk, after its first, that starts with all of the cut `item` (the sentence
-    restarted in full a sentence or more back); the first piece itself is `_join_overlap`'s case."""
+    restarted in full a sentence or more back); the first piece itself (`first`) is `_join_overlap`'s case.
+
+    Only inside the restart: the pieces before it repeat earlier text (one new piece is allowed, a
+    sentence the first copy lacked).  A chunk that goes on with new text continues the cut sentence,
+    even when a later stanza opens with the same words ("不狩不猎，胡瞻尔庭有" / "县貆兮？…").
+    """
     chunk = items[i + 1].first_unit.chunk
-    for other in items[i + 2:]:
+    new = 0
+    for other in items[i + 1:]:
         if other.first_unit.chunk != chunk:
             break
-        if len(other.key) > len(item.key) and other.key.startswith(item.key):
+        if (first or other is not items[i + 1]) and len(other.key) > len(item.key) and other.key.startswith(item.key):
             return other
+        new += not _seen_before(other, placed)
+        if new > 1:
+            return None
     return None
 
 

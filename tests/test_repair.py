@@ -409,3 +409,12 @@ def test_urls_are_never_stitched():
 def test_a_url_split_over_two_lines_stays_as_it_is():
     text = "アプリはこちら：https://play.google.com/store/apps/details?id=com.\nevernote で入手できる。\n"
     assert clean_text(text).text == text
+
+
+def test_a_cut_continued_by_new_text_is_joined_even_when_a_later_stanza_opens_like_it():
+    """After a marker the chunk goes on with new text: the cut line is continued, not replaced by a later
+    stanza that opens with the same words (詩經's stanzas vary one word)."""
+    text = ("坎坎伐檀兮，置之河之干兮。\n\n不狩不猎，胡瞻尔庭有\n---END---\n县貆兮？彼君子兮，不素餐兮！\n\n"
+            "坎坎伐辐兮，置之河之侧兮。\n\n不狩不猎，胡瞻尔庭有县特兮？彼君子兮，不素食兮！\n")
+    out = clean_text(text).text
+    assert "不狩不猎，胡瞻尔庭有县貆兮？" in out and "不狩不猎，胡瞻尔庭有县特兮？" in out
