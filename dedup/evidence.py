@@ -13,9 +13,14 @@ count, for the sentence at a given place in the stream:
 * a cut right before it that is still in the stream: a piece at the end of a
   line, in running text, that does not end like a sentence and either is the
   proper beginning of another sentence of the document ("…巨大テック" /
-  "…巨大テック企業が") or ends in a word cut short (its last word occurs
-  nowhere else, and a longer word of the document starts with it: "ign" /
-  "ignored").
+  "…巨大テック企業が", the sentence going on with a letter), and reads as cut
+  running text (`Evidence.cut`: a last word found nowhere else in the
+  document, or enough words or characters after finished prose), not as a
+  title, a verse line or a caption above the paragraph that opens with it.
+
+A cut joined to its continuation across a marker marks the document as
+damaged but starts no restart: the text goes on there.  A leading "..."
+alone does not mark the document (Japanese writers open lines with "……").
 
 The trace lasts for the sentence after it and one more, so a restart whose
 first sentence is new (its first copy lacked it) still counts.  Everything
@@ -45,11 +50,10 @@ _WORD = regex.compile(r"\p{L}+")
 class Evidence:
     """Which items of a stream follow a trace of damage (see module docstring)."""
 
-    def __init__(self, stream: list[Item]):
+    def __init__(self, stream: list[Item], ends_line: set[int]):
+        """`ends_line`: ids of the items that end a line of the input."""
         self.keys = sorted({it.key for it in stream if it.key})
         self.words = Counter(w.casefold() for it in stream for w in _WORD.findall(it.text))
-        self.word_list = sorted(self.words)
-        ends_line = {id(a) for a, b in zip(stream, [*stream[1:], None], strict=True) if b is None or b.line_start}
         self.traced: set[int] = set()
         self.damaged = False  # a trace other than a leading "..." somewhere: the document was damaged
         for n, item in enumerate(stream):
@@ -65,7 +69,7 @@ class Evidence:
             self.damaged = self.damaged or seam  # joined across a marker: the text goes on there, no restart
             if cut or marked(item):
                 self.traced.update(id(it) for it in stream[n:n + REACH])
-                self.damaged = self.damaged or cut or not ellipsis_only(item)
+                self.damaged = self.damaged or cut or restarted(item)
 
     def follows_damage(self, item: Item) -> bool:
         """Whether `item` stands right after a trace of damage (or is marked itself: restart, marker, "...")."""
@@ -114,12 +118,11 @@ class Evidence:
         return self.words[word] == 1 and word not in FUNCTION_WORDS
 
 
+def restarted(item: Item) -> bool:
+    """Whether `item` restarts the text after a resolved cut or opens a chunk after a marker."""
+    return item.restart or (item.first_unit.chunk_start and item.first_unit.chunk > 0)
+
+
 def marked(item: Item) -> bool:
-    """A trace on the item itself: it restarts after a resolved cut, opens a chunk, or opens with "..."."""
-    return item.restart or (item.first_unit.chunk_start and item.first_unit.chunk > 0) or \
-        textnorm.starts_with_ellipsis(item.text)
-
-
-def ellipsis_only(item: Item) -> bool:
-    """Whether the only trace on `item` is its leading "...": a writer's ellipsis ("……廃果てた…") as often as a restart."""
-    return not (item.restart or (item.first_unit.chunk_start and item.first_unit.chunk > 0))
+    """A trace on the item itself: `restarted`, or it opens with "..." (a writer's ellipsis as often as a restart)."""
+    return restarted(item) or textnorm.starts_with_ellipsis(item.text)

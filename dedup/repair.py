@@ -7,9 +7,11 @@ order with a *cursor*, the way a reader follows a text that keeps restarting:
   restart the cursor sits inside the earlier copy, so a sentence that only the
   later copy has lands in place, between its neighbours;
 * a sentence that repeats an earlier one moves the cursor back to that copy and
-  is dropped, if the evidence says the text restarted there: the copy is the
-  one just placed or a few sentences back, it follows a chunk marker or a
-  "..." restart, or the next sentences repeat too (a run);
+  is dropped, if the evidence says the text restarted there - and only in a
+  document that shows a trace of damage (`dedup.evidence`; without one, only a
+  paragraph written twice at once is a restart, `doubled`): the copy is the
+  one just placed or a few sentences back, it follows a trace (a marker, a
+  cut, a "..." restart), or the next sentences repeat too (a run);
 * a repeat with weak evidence (one sentence, far from its copy, followed by new
   text) is kept, since authors do repeat a line on purpose; the provenance
   records it as `repeated_far_apart` with the copy it resembles;
@@ -93,10 +95,10 @@ class Merge:
         self.order = Order()
         self.matcher = Matcher(options.match)
         self.matcher.prepare(stream)
-        self.evidence = Evidence(stream)
         self.dropped: list[Dropped] = []
         self.cursor = -1
         self.ends_line = {id(a) for a, b in zip(stream, [*stream[1:], None], strict=True) if b is None or b.line_start}
+        self.evidence = Evidence(stream, self.ends_line)
 
     def run(self) -> tuple[list[Item], list[Dropped]]:
         """Merge the whole stream; returns (output items, dropped)."""
@@ -129,7 +131,8 @@ class Merge:
     def short_copies(self, item: Item, i: int) -> list[Match]:
         """Exact earlier copies of a piece too short to compare ("宁不我报。"): right after a trace of damage,
         or the very next piece of the copy that a restart is following (the one just after the cursor)."""
-        copies = self.matcher.exact.get(item.key, ()) if len(item.key) >= 2 else ()
+        # the most recent copies only, as `Matcher.candidates` does: "Hurrah!" may stand hundreds of times
+        copies = self.matcher.exact.get(item.key, [])[-self.options.match.max_candidates:] if len(item.key) >= 2 else ()
         if not self.evidence.follows_damage(item):
             copies = [o for o in copies if self.order.position(o) == self.cursor + 1]
         else:  # the sentence just placed, or the start of a run of copies ("Hurrah!" alone proves nothing)
@@ -268,7 +271,7 @@ class Merge:
         """Whether the evidence says the text restarted at position p (see module docstring)."""
         o = self.options
         units, chars, informative = self.run_after(i, p)
-        own = evidence(item, best)
+        own = evidence_chars(item, best)
         total = chars + own
         informative += max(0.0, own - o.formulaic_chars)
         units += 1
@@ -330,7 +333,7 @@ class Merge:
                     break
                 continue
             q, m = min(hits, key=lambda h: h[0])
-            size = evidence(item, m)
+            size = evidence_chars(item, m)
             units, chars, last, gaps = units + 1, chars + size, q, 0
             informative += max(0.0, size - self.options.formulaic_chars)
         return units, chars, informative
@@ -405,7 +408,7 @@ def placed_prefix(item: Item, matcher: Matcher) -> int:
     return matcher.longest_placed_prefix(item.key) if one_unit(item) else 0
 
 
-def evidence(item: Item, match: Match) -> float:
+def evidence_chars(item: Item, match: Match) -> float:
     """Characters of repeat evidence a match gives; a drifted (fuzzy) copy counts half."""
     size = min(len(item.key), len(match.item.key)) * match.similarity
     return size if match.similarity == 1.0 or match.contained else size / 2

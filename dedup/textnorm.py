@@ -225,7 +225,11 @@ _URL_TAIL = regex.compile(r"(?:https?://|www\.|[\w-]+\.[a-z]{2,}/|[?&]\w+=)[\x21
 def ends_in_url(raw: str) -> bool:
     """Whether `raw` ends in a URL or an identifier ("…details?id=com.evernote", "www.example.com/a"):
     such a piece is never cut, stitched or completed - a line break inside a URL is the page's."""
-    return bool(_URL_TAIL.search(raw.rstrip()))
+    text = raw.rstrip()
+    start = len(text)
+    while start and "!" <= text[start - 1] <= "~":  # the printable ASCII run at the end: only it can be a URL
+        start -= 1
+    return start < len(text) and bool(_URL_TAIL.search(text, start))
 
 
 def ends_sentence(raw: str) -> bool:
